@@ -1,0 +1,45 @@
+"""The main job: read every input, detect, and write findings.jsonl and errors.jsonl."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .models import Document, ReadError
+from .sources import Limits, read_paths
+
+Detector = Callable[[Document], Iterable[dict]]
+
+
+@dataclass
+class ScanSummary:
+    documents: int = 0
+    provisions: int = 0
+    findings: int = 0
+    errors: int = 0
+
+
+def no_detection(doc: Document) -> Iterable[dict]:
+    """Placeholder detector: reading only."""
+    return ()
+
+
+def run_scan(inputs: list, out_dir: Path, limits: Limits = Limits(),
+             detect: Detector = no_detection) -> ScanSummary:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = ScanSummary()
+    with open(out_dir / "findings.jsonl", "w", encoding="utf-8") as findings, \
+            open(out_dir / "errors.jsonl", "w", encoding="utf-8") as errors:
+        for got in read_paths(inputs, limits):
+            if isinstance(got, ReadError):
+                summary.errors += 1
+                errors.write(json.dumps(asdict(got), ensure_ascii=False) + "\n")
+                continue
+            summary.documents += 1
+            summary.provisions += len(got.provisions)
+            for finding in detect(got):
+                summary.findings += 1
+                findings.write(json.dumps(finding, ensure_ascii=False) + "\n")
+    return summary
