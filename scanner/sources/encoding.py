@@ -56,7 +56,11 @@ def decode(data: bytes) -> str:
         if name:
             try:
                 return _checked(data.decode(name))
-            except (UnicodeDecodeError, LookupError):
+            except UnicodeDecodeError as exc:
+                if exc.start >= len(data) - 4 and exc.end == len(data):
+                    # a truncated file cut inside its last character: read what is there
+                    return _checked(data[:exc.start].decode(name))
+            except LookupError:
                 pass
     best = from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is None:
