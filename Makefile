@@ -5,16 +5,25 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/samples
 
-.PHONY: run test parse-samples clean
+.PHONY: run test eval parse-samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-## make run: install, then scan the bundled sample corpus into out/samples/
-run: $(STAMP)
-	$(BIN)/scanner scan corpora/samples --out $(OUT)
+MODEL  := models/detector.joblib
+
+## the classifier, rebuilt from the gold data whenever it, the rules or the code change
+$(MODEL): $(STAMP) corpora/gold/gold.jsonl $(wildcard rules/*) $(wildcard scanner/*.py)
+	$(BIN)/scanner train --model $(MODEL)
+
+## make run: install, build the model if needed, then scan the bundled sample corpus into out/samples/
+run: $(MODEL)
+	$(BIN)/scanner scan corpora/samples --out $(OUT) --model $(MODEL)
+
+eval: $(STAMP)
+	$(BIN)/scanner eval corpora/gold/gold.jsonl
 
 ## make test: install, then run the whole test suite
 test: $(STAMP)
@@ -24,4 +33,4 @@ parse-samples: $(STAMP)
 	$(BIN)/scanner parse corpora/samples
 
 clean:
-	rm -rf $(VENV) out .cache .pytest_cache
+	rm -rf $(VENV) out models .cache .pytest_cache

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .detect import DEFAULT_GOLD, DEFAULT_MODEL, Detector, ModelMismatch, load_gold
+from .evaluate import cross_validated, report
 from .models import ReadError, provision_record
 from .scan import run_scan
 from .sources import Limits, read_paths
@@ -26,7 +28,19 @@ def main(argv: list[str] | None = None) -> int:
     p_scan = sub.add_parser("scan", help="scan inputs and write findings.jsonl and errors.jsonl")
     p_scan.add_argument("inputs", nargs="+", help="files, folders or .zip archives")
     p_scan.add_argument("--out", required=True, type=Path, help="output folder")
+    p_scan.add_argument("--all", action="store_true", help="also write candidates the classifier rejects")
+    p_scan.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model built by `scanner train`")
     _limit_options(p_scan)
+
+    p_train = sub.add_parser("train", help="rebuild the classifier from the gold data")
+    p_train.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    p_train.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+
+    p_eval = sub.add_parser("eval", help="precision / recall / F1 of the model and the keyword baseline")
+    p_eval.add_argument("gold", type=Path, help="gold JSON Lines (labels under ANNOTATION.md)")
+    p_eval.add_argument("--model", type=Path, default=DEFAULT_MODEL,
+                        help="model to evaluate on held-out gold; omitted or trained on this gold: cross-validate")
+    p_eval.add_argument("--folds", type=int, default=5)
 
     args = parser.parse_args(argv)
     try:
@@ -37,10 +51,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "train":
+        detector = Detector.train(load_gold(args.gold))
+        detector.save(args.model)
+        print(f"model saved to {args.model}", file=sys.stderr)
+        return 0
+    if args.command == "eval":
+        return _eval(args.gold, args.model, args.folds)
     limits = Limits(max_file_bytes=int(args.max_file_mb * MB), max_archive_bytes=int(args.max_archive_mb * MB))
     if args.command == "parse":
         return _parse(args.inputs, limits)
-    return _scan(args.inputs, args.out, limits)
+    try:
+        detector = Detector.load(args.model)
+    except (FileNotFoundError, ModelMismatch) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return _scan(args.inputs, args.out, limits, detector, args.all)
 
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
@@ -63,8 +89,22 @@ def _parse(inputs: list[str], limits: Limits) -> int:
     return 0 if read_any else 1
 
 
-def _scan(inputs: list[str], out: Path, limits: Limits) -> int:
-    summary = run_scan(inputs, out, limits)
+def _eval(gold_path: Path, model_path: Path, folds: int) -> int:
+    gold = load_gold(gold_path)
+    if gold_path.resolve() == DEFAULT_GOLD.resolve() or not model_path.exists():
+        predicted = cross_validated(gold, folds)
+        title = f"{gold_path}: {len(gold)} provisions, {folds}-fold cross-validation grouped by law"
+    else:
+        detector = Detector.load(model_path)
+        predicted = [{c.label for c, s in detector.decide(u["text"]) if s >= detector.models[c.label].threshold}
+                     for u in gold]
+        title = f"{gold_path}: {len(gold)} provisions, model {model_path}"
+    print(report(gold, predicted, title))
+    return 0
+
+
+def _scan(inputs: list[str], out: Path, limits: Limits, detector: Detector, include_rejected: bool) -> int:
+    summary = run_scan(inputs, out, limits, lambda doc: detector.findings(doc, include_rejected))
     print(f"{summary.documents} documents, {summary.provisions} provisions, {summary.findings} findings, "
           f"{summary.errors} inputs not read (see {out / 'errors.jsonl'})", file=sys.stderr)
     return 0 if summary.documents else 1

@@ -93,3 +93,34 @@ def provision_record(doc: Document, prov: Provision) -> dict:
     rec["items"] = [asdict(i) for i in prov.items]
     rec["suppl"] = prov.suppl
     return {"source": doc.source, "title": doc.title, "number": doc.number, "format": doc.format, **rec}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One flagged (or, with --all, rejected) type in one provision. Plain data: survives JSON and processes."""
+
+    source: str
+    title: str
+    number: str | None
+    citation: str
+    article: str | None
+    paragraph: str
+    item: str | None
+    suppl: bool
+    caption: str | None
+    category: str
+    score: float
+    verdict: str  # "flagged" or "rejected"
+    rules: tuple[str, ...]
+    reasons: tuple[str, ...]
+    span: tuple[int, int]  # in the provision text
+    source_span: tuple[int, int]  # in the document text
+    matched: str
+    modality: str
+    text: str
+
+    def record(self) -> dict:
+        rec = asdict(self)
+        rec["rules"], rec["reasons"] = list(self.rules), list(self.reasons)
+        rec["span"], rec["source_span"] = list(self.span), list(self.source_span)
+        return rec

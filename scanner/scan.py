@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .models import Document, ReadError
+from .models import Document, Finding, ReadError
 from .sources import Limits, read_paths
 
-Detector = Callable[[Document], Iterable[dict]]
+Detect = Callable[[Document], Iterable[Finding]]
 
 
 @dataclass
@@ -21,13 +21,7 @@ class ScanSummary:
     errors: int = 0
 
 
-def no_detection(doc: Document) -> Iterable[dict]:
-    """Placeholder detector: reading only."""
-    return ()
-
-
-def run_scan(inputs: list, out_dir: Path, limits: Limits = Limits(),
-             detect: Detector = no_detection) -> ScanSummary:
+def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect) -> ScanSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = ScanSummary()
     with open(out_dir / "findings.jsonl", "w", encoding="utf-8") as findings, \
@@ -41,5 +35,5 @@ def run_scan(inputs: list, out_dir: Path, limits: Limits = Limits(),
             summary.provisions += len(got.provisions)
             for finding in detect(got):
                 summary.findings += 1
-                findings.write(json.dumps(finding, ensure_ascii=False) + "\n")
+                findings.write(json.dumps(finding.record(), ensure_ascii=False) + "\n")
     return summary

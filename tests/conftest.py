@@ -15,3 +15,13 @@ EXPECTED = Path(__file__).resolve().parent / "expected"
 def egov_dir() -> Path:
     """The 2,072 shared e-Gov Acts, unpacked once into .cache/."""
     return egov_laws()
+
+
+@pytest.fixture(scope="session")
+def model_path(tmp_path_factory) -> Path:
+    """A detector trained from corpora/gold/ the way `scanner train` builds it."""
+    from scanner.cli import main
+
+    path = tmp_path_factory.mktemp("model") / "detector.joblib"
+    assert main(["train", "--model", str(path)]) == 0
+    return path

@@ -26,7 +26,7 @@ def test_parse_prints_provisions_as_json_lines(capsys):
     assert "身分を示す証明書" in row["text"]
 
 
-def test_scan_reads_good_files_and_names_every_bad_one(tmp_path, egov_dir):
+def test_scan_reads_good_files_and_names_every_bad_one(tmp_path, egov_dir, model_path):
     batch = tmp_path / "batch"
     (batch / "deeper" / "deepest").mkdir(parents=True)
     shutil.copy(REIKI / "gyosei" / "k518RG00000080.html", batch / "deeper" / "deepest")
@@ -44,7 +44,7 @@ def test_scan_reads_good_files_and_names_every_bad_one(tmp_path, egov_dir):
         (batch / name).write_bytes(data)
     (batch / "notes.docx").write_bytes(b"ignored: not a document type the scanner reads")
     out = tmp_path / "out"
-    assert main(["scan", str(batch), "--out", str(out)]) == 0
+    assert main(["scan", str(batch), "--out", str(out), "--model", str(model_path)]) == 0
     errors = {e["source"].rsplit("/", 1)[1]: e["reason"] for e in _lines(out / "errors.jsonl")}
     assert set(errors) == set(bad)
     assert "empty" in errors["empty.html"]
@@ -56,15 +56,15 @@ def test_scan_reads_good_files_and_names_every_bad_one(tmp_path, egov_dir):
     assert (out / "findings.jsonl").exists()
 
 
-def test_scan_exit_status_is_1_when_nothing_was_read(tmp_path):
+def test_scan_exit_status_is_1_when_nothing_was_read(tmp_path, model_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     assert main(["scan", str(tmp_path / "empty.txt"), str(tmp_path / "missing.html"), "--out",
-                 str(tmp_path / "out")]) == 1
+                 str(tmp_path / "out"), "--model", str(model_path)]) == 1
     reasons = [e["reason"] for e in _lines(tmp_path / "out" / "errors.jsonl")]
     assert len(reasons) == 2 and any("No such file" in r for r in reasons)
 
 
-def test_oversized_file_and_zip_member_are_refused(tmp_path):
+def test_oversized_file_and_zip_member_are_refused(tmp_path, model_path):
     import zipfile
 
     big = tmp_path / "big.txt"
@@ -75,7 +75,7 @@ def test_oversized_file_and_zip_member_are_refused(tmp_path):
         zf.writestr("../evil.html", "<html></html>")
         zf.write(REIKI / "d1law" / "rumoi-akiya-jorei.html", "site/rumoi.html")
     out = tmp_path / "out"
-    assert main(["scan", str(big), str(archive), "--out", str(out), "--max-file-mb", "1"]) == 0
+    assert main(["scan", str(big), str(archive), "--out", str(out), "--max-file-mb", "1", "--model", str(model_path)]) == 0
     errors = {e["source"]: e["reason"] for e in _lines(out / "errors.jsonl")}
     assert "over the 1,048,576-byte limit" in errors[str(big)]
     assert "over the 1,048,576-byte limit" in errors[f"{archive}!site/huge.html"]
@@ -83,8 +83,8 @@ def test_oversized_file_and_zip_member_are_refused(tmp_path):
     assert not (tmp_path / "evil.html").exists()
 
 
-def test_console_script_and_module_entry_points(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "scanner", "scan", str(SAMPLES), "--out", str(tmp_path)],
+def test_console_script_and_module_entry_points(tmp_path, model_path):
+    run = subprocess.run([sys.executable, "-m", "scanner", "scan", str(SAMPLES), "--out", str(tmp_path), "--model", str(model_path)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "9 documents" in run.stderr

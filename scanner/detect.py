@@ -1,0 +1,123 @@
+"""Rules → candidates → classifier → Finding, and the saved model that carries its versions.
+
+The model is rebuilt from corpora/gold/ by ``scanner train`` and saved outside
+the package (``models/`` by default) beside a JSON file naming the versions it
+was built with; a mismatching install refuses it with a clear message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterable
+
+import joblib
+import sklearn
+
+from . import __version__
+from .classify import Candidate, TypeModel, candidates
+from .models import Document, Finding
+from .rules import RULES_DIR, TYPES, RuleSet
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = REPO / "models" / "detector.joblib"
+DEFAULT_GOLD = REPO / "corpora" / "gold" / "gold.jsonl"
+
+
+class ModelMismatch(RuntimeError):
+    """The saved model was built by another install (or other rules); rebuild it with ``scanner train``."""
+
+
+def rules_digest(directory: Path = RULES_DIR) -> str:
+    h = hashlib.sha256()
+    for path in sorted(directory.glob("*.json*")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load_gold(path: Path = DEFAULT_GOLD) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class Detector:
+    def __init__(self, rules: RuleSet, models: dict[str, TypeModel]):
+        self.rules = rules
+        self.models = models
+
+    @classmethod
+    def train(cls, gold: list[dict], rules: RuleSet | None = None) -> "Detector":
+        rules = rules or RuleSet.load()
+        cands = [{c.label: c for c in candidates(g["text"], rules)} for g in gold]
+        models = {}
+        for label in TYPES:
+            idx = [i for i, c in enumerate(cands) if label in c]
+            models[label] = TypeModel(label).fit([cands[i][label] for i in idx],
+                                                 [label in gold[i]["labels"] for i in idx])
+        return cls(rules, models)
+
+    def decide(self, text: str) -> list[tuple[Candidate, float]]:
+        """Every candidate type of a provision text, with its score."""
+        out = []
+        for cand in candidates(text, self.rules):
+            out.append((cand, float(self.models[cand.label].scores([cand])[0])))
+        return out
+
+    def findings(self, doc: Document, include_rejected: bool = False) -> Iterable[Finding]:
+        for prov in doc.provisions:
+            for cand, score in self.decide(prov.text):
+                model = self.models[cand.label]
+                flagged = score >= model.threshold
+                if not flagged and not include_rejected:
+                    continue
+                first = cand.hits[0]
+                item = prov.item_at(first.start)
+                yield Finding(
+                    source=doc.source, title=doc.title, number=doc.number,
+                    citation=prov.citation + (_item_suffix(item.num) if item else ""),
+                    article=prov.article, paragraph=prov.paragraph, item=item.num if item else None,
+                    suppl=prov.suppl, caption=prov.caption, category=cand.label, score=round(score, 4),
+                    verdict="flagged" if flagged else "rejected",
+                    rules=tuple(dict.fromkeys(h.rule for h in cand.hits)),
+                    reasons=tuple(_reasons(cand, model.rules_only)),
+                    span=(first.start, first.end), source_span=(prov.start + first.start, prov.start + first.end),
+                    matched=first.matched, modality=cand.modality, text=prov.text,
+                )
+
+    # -- persistence -------------------------------------------------------
+    def save(self, path: Path = DEFAULT_MODEL) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self.models, path)
+        path.with_suffix(".json").write_text(json.dumps(_versions(), indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_MODEL) -> "Detector":
+        meta_path = path.with_suffix(".json")
+        if not path.exists() or not meta_path.exists():
+            raise FileNotFoundError(f"no model at {path}: build it with `scanner train`")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        now = _versions()
+        wrong = {k: (meta.get(k), v) for k, v in now.items() if meta.get(k) != v}
+        if wrong:
+            said = ", ".join(f"{k} {was} (now {is_})" for k, (was, is_) in wrong.items())
+            raise ModelMismatch(f"the model at {path} was built with {said}: rebuild it with `scanner train`")
+        return cls(RuleSet.load(), joblib.load(path))
+
+
+def _versions() -> dict:
+    return {"scanner": __version__, "scikit-learn": sklearn.__version__, "rules": rules_digest()}
+
+
+def _item_suffix(num: str) -> str:
+    main, _, sub = num.partition("-")
+    return f"第{main.replace('_', 'の')}号{sub}"
+
+
+def _reasons(cand: Candidate, rules_only: bool) -> list[str]:
+    out = [f"trigger 「{h.matched}」 ({h.rule})" for h in cand.hits[:3]]
+    if cand.modality != "none":
+        out.append(f"modality: {cand.modality}")
+    out += cand.reasons
+    if rules_only:
+        out.append("decided by rules (too few gold examples to learn from)")
+    return out

@@ -1,0 +1,76 @@
+"""Detection on real provisions: rules as data, the classifier, findings, the saved model's versions."""
+
+import json
+
+import pytest
+
+from scanner.cli import main
+from scanner.detect import Detector, ModelMismatch
+from scanner.modality import modality_after
+from scanner.models import Document
+from scanner.rules import TYPES, RuleSet
+from scanner.sources import read_document
+
+from .conftest import REIKI
+
+
+def test_every_rule_file_loads_with_unique_ids_and_known_types():
+    rules = RuleSet.load()
+    ids = [r.id for r in rules.rules] + [e.id for e in rules.exclusions]
+    assert len(ids) == len(set(ids))
+    assert {r.label for r in rules.rules} == set(TYPES)
+    assert all(r.note for r in rules.rules) and all(e.reason for e in rules.exclusions)
+
+
+@pytest.mark.parametrize("sentence, trigger, modality", [
+    ("職員に、空家等と認められる場所に立ち入って調査をさせることができる。", "立ち入って", "permission"),
+    ("当該特定空家等に標識を設置しなければならない。", "標識", "obligation"),
+    ("何人も、みだりに広告物を掲示してはならない。", "掲示", "prohibition"),
+    ("講習を受けるよう努めなければならない。", "講習", "effort"),
+])
+def test_modality_of_the_trigger_predicate(sentence, trigger, modality):
+    assert modality_after(sentence, sentence.index(trigger) + len(trigger)) == modality
+
+
+@pytest.fixture(scope="module")
+def rumoi_findings(model_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("scan")
+    assert main(["scan", str(REIKI / "d1law" / "rumoi-akiya-jorei.html"), "--out", str(out),
+                 "--model", str(model_path), "--all"]) == 0
+    return [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_rumoi_entry_survey_and_sign_are_flagged_with_reasons(rumoi_findings):
+    flagged = {(f["citation"], f["category"]) for f in rumoi_findings if f["verdict"] == "flagged"}
+    assert ("第7条第1項", "onsite_audit") in flagged  # 立入調査
+    assert ("第10条第1項", "posted_documents") in flagged  # 標識を設置しなければならない
+    sign = next(f for f in rumoi_findings if f["citation"] == "第10条第1項" and f["category"] == "posted_documents")
+    assert sign["matched"] == "標識" and sign["modality"] == "obligation" and sign["rules"] == ["posted.sign"]
+    assert sign["text"][sign["span"][0]:sign["span"][1]] == "標識"
+    doc = read_document(sign["source"], (REIKI / "d1law" / "rumoi-akiya-jorei.html").read_bytes())
+    assert isinstance(doc, Document)
+    assert doc.text[sign["source_span"][0]:sign["source_span"][1]] == "標識"
+    for key in ("source", "title", "citation", "article", "paragraph", "item", "suppl", "category", "score",
+                "rules", "reasons", "span", "matched", "modality", "text"):
+        assert key in sign
+
+
+def test_rumoi_identity_card_and_criminal_investigation_clauses_are_not_flagged(rumoi_findings):
+    flagged = {f["citation"] for f in rumoi_findings if f["verdict"] == "flagged"}
+    assert "第7条第4項" not in flagged  # 身分を示す証明書を携帯し
+    assert "第7条第5項" not in flagged  # 犯罪捜査のために認められたものと解釈してはならない
+
+
+def test_a_model_built_by_another_install_is_refused(model_path, tmp_path):
+    meta = json.loads(model_path.with_suffix(".json").read_text())
+    copy = tmp_path / "detector.joblib"
+    copy.write_bytes(model_path.read_bytes())
+    copy.with_suffix(".json").write_text(json.dumps({**meta, "scikit-learn": "0.1"}))
+    with pytest.raises(ModelMismatch, match="scikit-learn 0.1"):
+        Detector.load(copy)
+    assert main(["scan", str(REIKI), "--out", str(tmp_path / "out"), "--model", str(copy)]) == 2
+
+
+def test_scan_without_a_model_says_how_to_build_one(tmp_path, capsys):
+    assert main(["scan", str(REIKI), "--out", str(tmp_path / "out"), "--model", str(tmp_path / "none.joblib")]) == 2
+    assert "scanner train" in capsys.readouterr().err
