@@ -18,6 +18,7 @@ import sklearn
 from . import __version__
 from .classify import Candidate, TypeModel, candidates
 from .models import Document, Finding
+from .numerals import item_label
 from .rules import RULES_DIR, TYPES, RuleSet
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ class Detector:
                 item = prov.item_at(first.start)
                 yield Finding(
                     source=doc.source, title=doc.title, number=doc.number,
-                    citation=prov.citation + (_item_suffix(item.num) if item else ""),
+                    citation=prov.citation + (item_label(item.num) if item else ""),
                     article=prov.article, paragraph=prov.paragraph, item=item.num if item else None,
                     suppl=prov.suppl, caption=prov.caption, category=cand.label, score=round(score, 4),
                     verdict="flagged" if flagged else "rejected",
@@ -106,11 +107,6 @@ class Detector:
 
 def _versions() -> dict:
     return {"scanner": __version__, "scikit-learn": sklearn.__version__, "rules": rules_digest()}
-
-
-def _item_suffix(num: str) -> str:
-    main, _, sub = num.partition("-")
-    return f"第{main.replace('_', 'の')}号{sub}"
 
 
 def _reasons(cand: Candidate, rules_only: bool) -> list[str]:

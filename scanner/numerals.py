@@ -134,6 +134,11 @@ def citation(
     if paragraph and not single_paragraph:
         out += _numbered(paragraph, "項")
     if item:
-        main, _, sub = item.partition("-")
-        out += _numbered(main, "号") + sub.replace("-", "")
+        out += item_label(item)
     return out
+
+
+def item_label(item: str) -> str:
+    """"3_2" → 第3号の2; a sub-item "3-イ-(1)" → 第3号イ(1)."""
+    main, _, sub = item.partition("-")
+    return _numbered(main, "号") + sub.replace("-", "")

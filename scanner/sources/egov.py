@@ -75,7 +75,7 @@ def _walk(builder: DocumentBuilder, parent: etree._Element, part: Part, suppl_la
             _paragraph(builder, el, None, None, part, suppl_label)
         elif tag in ("Part", "Chapter", "Section", "Subsection", "Division"):
             _walk(builder, el, part, suppl_label)
-        elif tag in ("SupplProvisionLabel",):
+        elif tag == "SupplProvisionLabel":
             continue
         elif isinstance(tag, str):
             builder.continuation(_text(el))
@@ -120,9 +120,9 @@ def _item(builder: DocumentBuilder, item: etree._Element, num: str, nested: list
             sentence = _sentence(el)
     builder.item(num, f"{title}　{sentence}".strip("　"))
     for el in item:
-        if el.tag in _ITEM_TAGS:
-            sub = el.get("Num") or number_label(_text(el.find(f"{el.tag}Title")))
-            _item(builder, el, f"{num}-{_text(el.find(f'{el.tag}Title')) or sub}", nested)
+        if el.tag in _ITEM_TAGS:  # sub-items are numbered by their title: 3-イ, 3-イ-(1)
+            label = _text(el.find(f"{el.tag}Title")) or el.get("Num") or ""
+            _item(builder, el, f"{num}-{label}", nested)
         elif not (el.tag.endswith("Title") or el.tag.endswith("Sentence")):
             _block(builder, el, nested)
 

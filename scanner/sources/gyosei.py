@@ -41,7 +41,7 @@ def read(builder: DocumentBuilder, text: str) -> None:
         if "head" in cls:
             p = kind.find(".//p")
             value = text_of(kind)
-            if p is not None and has_class(p, "title-irregular") or (p is not None and has_class(p, "title")):
+            if p is not None and (has_class(p, "title-irregular") or has_class(p, "title")):
                 builder.title = value.lstrip("○")
                 builder.heading(value)
             elif p is not None and has_class(p, "date"):
@@ -74,7 +74,7 @@ def read(builder: DocumentBuilder, text: str) -> None:
             label = _label(num_p)
             num = number_label(label) if label else ""
             if "item" not in cls:  # a sub-item (ア, (ア) …) belongs to the item before it
-                num = f"{_last_item(builder)}-{num}"
+                num = f"{builder.last_item_num() or ''}-{num}"
             builder.item(num, text_of(num_p if num_p is not None else kind))
         elif "s-head" in cls:
             heading = text_of(kind)
@@ -117,7 +117,3 @@ def _body(num_p, label: str) -> str:
     if label and text.startswith(label):
         text = text[len(label):]
     return text.strip("　 ")
-
-
-def _last_item(builder: DocumentBuilder) -> str:
-    return builder.last_item_num() or ""
