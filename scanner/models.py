@@ -6,7 +6,7 @@ units a reviewer cites and judges: one 項 (paragraph) with its 号 (items).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 Format = Literal["egov", "gyosei", "d1law", "text"]
@@ -73,18 +73,6 @@ class ReadError:
 
     source: str
     reason: str
-
-
-@dataclass
-class ReadResult:
-    """What a reader returns: the documents it read and the errors it met."""
-
-    documents: list[Document] = field(default_factory=list)
-    errors: list[ReadError] = field(default_factory=list)
-
-    def extend(self, other: "ReadResult") -> None:
-        self.documents.extend(other.documents)
-        self.errors.extend(other.errors)
 
 
 def provision_record(doc: Document, prov: Provision) -> dict:

@@ -123,11 +123,9 @@ class DocumentBuilder:
                         provisions=tuple(provisions))
 
     def _current(self) -> _Draft | None:
-        for block in reversed(self._blocks):
-            if isinstance(block, _Draft):
-                return block
-            return None  # a heading closes the provision before it
-        return None
+        """The provision still open: the last block, unless a heading has closed it."""
+        last = self._blocks[-1] if self._blocks else None
+        return last if isinstance(last, _Draft) else None
 
 
 def _cite(d: _Draft, single: bool) -> str:
