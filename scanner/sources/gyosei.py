@@ -41,18 +41,14 @@ def read(builder: DocumentBuilder, text: str) -> None:
         if "head" in cls:
             p = kind.find(".//p")
             value = text_of(kind)
+            builder.heading(value)
             if p is not None and (has_class(p, "title-irregular") or has_class(p, "title")):
                 builder.title = value.lstrip("○")
-                builder.heading(value)
             elif p is not None and has_class(p, "date"):
                 date = value
-                builder.heading(value)
             elif p is not None and has_class(p, "number"):
                 era = _ERA_YEAR.match(date)
                 builder.number = (era.group(1) if era else "") + value
-                builder.heading(value)
-            else:
-                builder.heading(value)
         elif "article" in cls:
             titles = [p for p in kind.iter("p") if has_class(p, "title")]
             caption = text_of(titles[0]) if titles else None
@@ -69,7 +65,7 @@ def read(builder: DocumentBuilder, text: str) -> None:
             builder.provision(article=article, paragraph=number_label(label) if label else "1", part=part,
                               caption=caption if article else None, suppl_label=suppl_label,
                               text=_body(num_p, label))
-        elif any(c == "item" or re.fullmatch(r"(sub)?item\d*", c) for c in cls):
+        elif any(re.fullmatch(r"(sub)?item\d*", c) for c in cls):
             num_p = _num_paragraph(kind)
             label = _label(num_p)
             num = number_label(label) if label else ""
@@ -88,9 +84,9 @@ def read(builder: DocumentBuilder, text: str) -> None:
                 part, article = "appdx", None
                 builder.provision(article=None, paragraph="1", part="appdx", caption=heading, text="")
         elif "table_frame" in cls:
-            rows = [r for table in kind.iter("table") for r in table_rows(table)]
-            for row in rows:
-                builder.continuation(row) if builder.has_provision else builder.heading(row)
+            for table in kind.iter("table"):
+                for row in table_rows(table):
+                    builder.continuation(row)  # a heading when no provision is open
         elif "form_section" in cls:
             builder.heading(text_of(kind))
             part = "appdx"
