@@ -129,15 +129,15 @@ def _item(builder: DocumentBuilder, item: etree._Element, num: str, nested: list
 
 def _block(builder: DocumentBuilder, el: etree._Element, nested: list) -> None:
     """Tables, lists, figures and amendment text inside a paragraph or item: continuation lines."""
-    if el.tag == "TableStruct" or el.tag == "Table":
+    if el.tag in ("TableStruct", "Table"):
+        for title in el.iterfind("TableStructTitle"):
+            builder.continuation(_text(title))
         for row in el.iter("TableRow"):
             cells = []
             for col in row.iterfind("TableColumn"):
                 nested.extend(col.iterfind(".//Paragraph"))
                 cells.append(_text(col, skip="Paragraph"))
             builder.continuation("　".join(c for c in cells if c))
-        for other in el.iterfind("TableStructTitle"):
-            builder.continuation(_text(other))
     else:
         builder.continuation(_text(el))
 
