@@ -96,8 +96,7 @@ def _eval(gold_path: Path, model_path: Path, folds: int) -> int:
         title = f"{gold_path}: {len(gold)} provisions, {folds}-fold cross-validation grouped by law"
     else:
         detector = Detector.load(model_path)
-        predicted = [{c.label for c, s in detector.decide(u["text"]) if s >= detector.models[c.label].threshold}
-                     for u in gold]
+        predicted = [detector.labels(u["text"]) for u in gold]
         title = f"{gold_path}: {len(gold)} provisions, model {model_path}"
     print(report(gold, predicted, title))
     return 0

@@ -64,6 +64,10 @@ class Detector:
             out.append((cand, float(self.models[cand.label].scores([cand])[0])))
         return out
 
+    def labels(self, text: str) -> set[str]:
+        """The types the detector flags in a provision text."""
+        return {cand.label for cand, score in self.decide(text) if score >= self.models[cand.label].threshold}
+
     def findings(self, doc: Document, include_rejected: bool = False) -> Iterable[Finding]:
         for prov in doc.provisions:
             for cand, score in self.decide(prov.text):

@@ -53,8 +53,7 @@ def cross_validated(gold: list[dict], folds: int = 5) -> list[set[str]]:
     for train, test in GroupKFold(folds).split(gold, groups=groups):
         detector = Detector.train([gold[i] for i in train], rules)
         for i in test:
-            predicted[i] = {c.label for c, s in detector.decide(gold[i]["text"])
-                            if s >= detector.models[c.label].threshold}
+            predicted[i] = detector.labels(gold[i]["text"])
     return predicted
 
 

@@ -63,7 +63,7 @@ def read(builder: DocumentBuilder, text: str) -> None:
                 builder.number = m.group(1) + m.group(2)
             builder.heading(value)
             continue
-        if kind[1:2] == "O" or value.replace("　", "").startswith("附則") and kind[:1] in "sk":
+        if kind[1:2] == "O" or (kind[:1] in ("s", "k") and value.replace("　", "").startswith("附則")):
             builder.heading(value)
             builder.start_suppl()
             part = "suppl"
