@@ -31,8 +31,9 @@ class ModelMismatch(RuntimeError):
 
 
 def rules_digest(directory: Path = RULES_DIR) -> str:
+    """Of the files the RuleSet reads; review_policies.json is the reviewers' vocabulary, not the model's."""
     h = hashlib.sha256()
-    for path in sorted(directory.glob("*.json*")):
+    for path in sorted([*directory.glob("*.jsonl"), directory / "keywords.json"]):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:16]
 
