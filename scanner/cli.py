@@ -1,10 +1,14 @@
-"""Command line: ``scanner parse`` to check a reader by eye, ``scanner scan`` for the main job."""
+"""Command line: ``scanner parse`` to check a reader by eye, ``scanner scan`` for the main job,
+``scanner export`` / ``scanner import`` for the 点検結果一覧表 of a review store."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
+from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -14,6 +18,7 @@ from .models import ReadError, provision_record
 from .scan import run_scan
 from .sources import Limits, read_paths
 from .sources.inputs import MB
+from .store import Store, StoreError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     p_scan.add_argument("--out", required=True, type=Path, help="output folder")
     p_scan.add_argument("--all", action="store_true", help="also write candidates the classifier rejects")
     p_scan.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model built by `scanner train`")
+    p_scan.add_argument("--db", type=Path, help="also record the scan in this review store (e.g. reviews/review.sqlite)")
     _limit_options(p_scan)
 
     p_train = sub.add_parser("train", help="rebuild the classifier from the gold data")
@@ -66,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ModelMismatch) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return _scan(args.inputs, args.out, limits, detector, args.all)
+    return _scan(args, limits, detector)
 
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
@@ -102,8 +108,23 @@ def _eval(gold_path: Path, model_path: Path, folds: int) -> int:
     return 0
 
 
-def _scan(inputs: list[str], out: Path, limits: Limits, detector: Detector, include_rejected: bool) -> int:
-    summary = run_scan(inputs, out, limits, lambda doc: detector.findings(doc, include_rejected))
+def _scan(args: argparse.Namespace, limits: Limits, detector: Detector) -> int:
+    def detect(doc):
+        return detector.findings(doc, args.all)
+
+    if args.db is None:
+        summary = run_scan(args.inputs, args.out, limits, detect)
+    else:
+        try:
+            store = Store(args.db)
+        except (StoreError, sqlite3.Error) as exc:
+            print(f"error: {args.db}: {exc}", file=sys.stderr)
+            return 2
+        with store:
+            scan_id = store.begin_scan(args.inputs, __version__, {"path": str(args.model), **detector.versions})
+            summary = run_scan(args.inputs, args.out, limits, detect, partial(store.add_document, scan_id))
+            store.finish_scan(scan_id, **asdict(summary))
+        print(f"recorded as scan {scan_id} in {args.db}", file=sys.stderr)
     print(f"{summary.documents} documents, {summary.provisions} provisions, {summary.findings} findings, "
-          f"{summary.errors} inputs not read (see {out / 'errors.jsonl'})", file=sys.stderr)
+          f"{summary.errors} inputs not read (see {args.out / 'errors.jsonl'})", file=sys.stderr)
     return 0 if summary.documents else 1

@@ -46,6 +46,7 @@ class Detector:
     def __init__(self, rules: RuleSet, models: dict[str, TypeModel]):
         self.rules = rules
         self.models = models
+        self.versions = _versions()  # what it was built with: ``load`` refuses a model built otherwise
 
     @classmethod
     def train(cls, gold: list[dict], rules: RuleSet | None = None) -> "Detector":

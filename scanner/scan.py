@@ -1,4 +1,8 @@
-"""The main job: read every input, detect, and write findings.jsonl and errors.jsonl."""
+"""The main job: read every input, detect, and write findings.jsonl and errors.jsonl.
+
+``on_document`` is called with each document read and its findings, after they
+are written: ``scanner scan --db`` records them in the review store through it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from .models import Document, Finding, ReadError
 from .sources import Limits, read_paths
 
 Detect = Callable[[Document], Iterable[Finding]]
+OnDocument = Callable[[Document, list[Finding]], None]
 
 
 @dataclass
@@ -21,7 +26,8 @@ class ScanSummary:
     errors: int = 0
 
 
-def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect) -> ScanSummary:
+def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect,
+             on_document: OnDocument | None = None) -> ScanSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = ScanSummary()
     with open(out_dir / "findings.jsonl", "w", encoding="utf-8") as findings, \
@@ -33,7 +39,10 @@ def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect) -> Sca
                 continue
             summary.documents += 1
             summary.provisions += len(got.provisions)
-            for finding in detect(got):
-                summary.findings += 1
+            found = list(detect(got))
+            summary.findings += len(found)
+            for finding in found:
                 findings.write(json.dumps(finding.record(), ensure_ascii=False) + "\n")
+            if on_document:
+                on_document(got, found)
     return summary
