@@ -54,7 +54,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .models import Document, Finding, Item, Provision
 from .policies import Vocabulary
@@ -417,13 +417,23 @@ class Store:
         decided = [e.decision.reviewer for e in entries if e.decision]
         return Progress(total=len(entries), decided=len(decided), by_reviewer=dict(Counter(decided)))
 
-    def counts_by_category(self, scan_id: int) -> dict[str, Counter]:
-        """Per type: how many flagged findings are undecided, 該当, 非該当, 要確認."""
-        return _tally(self.queue(scan_id), lambda e: e.finding.category)
+    def statuses(self) -> tuple[str, ...]:
+        """``undecided`` and the verdicts: the values of ``QueueEntry.status``."""
+        return (UNDECIDED, *self.vocabulary.verdicts)
 
-    def counts_by_document(self, scan_id: int) -> dict[int, Counter]:
-        """Per document id (see ``documents``): how many flagged findings are in each status."""
-        return _tally(self.queue(scan_id), lambda e: e.document_id)
+    def counts_by_category(self, scan_id: int) -> dict[str, dict[str, int]]:
+        """Per type with flagged findings: how many are in each status (all statuses, zeros included)."""
+        return self._tally(scan_id, lambda e: e.finding.category)
+
+    def counts_by_document(self, scan_id: int) -> dict[int, dict[str, int]]:
+        """Per document id (see ``documents``) with flagged findings: how many are in each status."""
+        return self._tally(scan_id, lambda e: e.document_id)
+
+    def _tally(self, scan_id: int, key: Callable[[QueueEntry], object]) -> dict:
+        out: dict = {}
+        for entry in self.queue(scan_id):
+            out.setdefault(key(entry), dict.fromkeys(self.statuses(), 0))[entry.status] += 1
+        return out
 
     # -- decisions ----------------------------------------------------------
     def save_decision(self, prov_key: str, category: str, text_hash: str, reviewer: str, verdict: str,
@@ -566,10 +576,3 @@ def _entry(row: sqlite3.Row) -> QueueEntry:
         finding_id=row["finding_id"], provision_id=row["provision_id"], document_id=row["document_id"],
         prov_key=row["prov_key"], text_hash=row["text_hash"], change=row["change"], finding=_finding(row),
         decision=current, previous=latest if latest and not current else None)
-
-
-def _tally(entries: list[QueueEntry], key) -> dict:
-    out: dict = {}
-    for entry in entries:
-        out.setdefault(key(entry), Counter())[entry.status] += 1
-    return out
