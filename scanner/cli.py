@@ -18,6 +18,9 @@ from .models import ReadError, provision_record
 from .scan import run_scan
 from .sources import Limits, read_paths
 from .sources.inputs import MB
+from .export import export
+from .importer import import_sheet
+from .store import DEFAULT_PATH as DEFAULT_STORE
 from .store import Store, StoreError
 
 
@@ -37,6 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     p_scan.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model built by `scanner train`")
     p_scan.add_argument("--db", type=Path, help="also record the scan in this review store (e.g. reviews/review.sqlite)")
     _limit_options(p_scan)
+
+    p_export = sub.add_parser("export", help="write the 点検結果一覧表 of a scan in the review store (.xlsx or .csv)")
+    p_export.add_argument("--db", type=Path, default=DEFAULT_STORE, help="review store (default %(default)s)")
+    p_export.add_argument("--out", required=True, type=Path, help="reports/NAME.xlsx, or .csv")
+    p_export.add_argument("--scan", type=int, help="scan id (default: the latest)")
+
+    p_import = sub.add_parser("import", help="record the 判定 edited in an exported 点検結果一覧表")
+    p_import.add_argument("sheet", type=Path, help="the edited .xlsx")
+    p_import.add_argument("--db", type=Path, default=DEFAULT_STORE, help="review store (default %(default)s)")
+    p_import.add_argument("--reviewer", help="who decided (default: each row's 担当者)")
 
     p_train = sub.add_parser("train", help="rebuild the classifier from the gold data")
     p_train.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
@@ -64,6 +77,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "eval":
         return _eval(args.gold, args.model, args.folds)
+    if args.command in ("export", "import"):
+        return _review(args)
     limits = Limits(max_file_bytes=int(args.max_file_mb * MB), max_archive_bytes=int(args.max_archive_mb * MB))
     if args.command == "parse":
         return _parse(args.inputs, limits)
@@ -128,3 +143,28 @@ def _scan(args: argparse.Namespace, limits: Limits, detector: Detector) -> int:
     print(f"{summary.documents} documents, {summary.provisions} provisions, {summary.findings} findings, "
           f"{summary.errors} inputs not read (see {args.out / 'errors.jsonl'})", file=sys.stderr)
     return 0 if summary.documents else 1
+
+
+def _review(args: argparse.Namespace) -> int:
+    """``export`` and ``import``: both need a store that already exists."""
+    if not args.db.exists():
+        print(f"error: no review store at {args.db}: record a scan with `scanner scan … --db {args.db}`",
+              file=sys.stderr)
+        return 2
+    try:
+        with Store(args.db) as store:
+            if args.command == "export":
+                rows = export(store, args.out, args.scan)
+                print(f"{rows} findings written to {args.out}", file=sys.stderr)
+                return 0
+            report = import_sheet(store, args.sheet, args.reviewer)
+    except (StoreError, sqlite3.Error, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for issue in report.conflicts:
+        print(f"conflict: {issue}")
+    for issue in report.invalid:
+        print(f"not applied: {issue}")
+    print(f"{len(report.applied)} decisions recorded, {report.unchanged} rows unchanged, "
+          f"{len(report.conflicts)} conflicts, {len(report.invalid)} rows not applied", file=sys.stderr)
+    return 1 if report.conflicts or report.invalid else 0

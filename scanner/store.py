@@ -439,7 +439,7 @@ class Store:
     def save_decision(self, prov_key: str, category: str, text_hash: str, reviewer: str, verdict: str,
                       policy: str | None = None, comment: str | None = None) -> Decision:
         """Append a decision on the provision text with ``text_hash``; refuses anything the vocabulary lacks."""
-        self._check_decision(category, reviewer, verdict, policy)
+        self.check_decision(category, reviewer, verdict, policy)
         with self.transaction():
             known = self._conn.execute(
                 "SELECT 1 FROM provisions WHERE prov_key = ? AND text_hash = ? LIMIT 1", (prov_key, text_hash))
@@ -465,7 +465,8 @@ class Store:
             "SELECT * FROM decisions WHERE prov_key = ? AND category = ? ORDER BY id", (prov_key, category))
         return [_decision(row) for row in rows]
 
-    def _check_decision(self, category: str, reviewer: str, verdict: str, policy: str | None) -> None:
+    def check_decision(self, category: str, reviewer: str | None, verdict: str, policy: str | None) -> None:
+        """Raise InvalidDecision unless the verdict, the policy (for this type) and a reviewer are all good."""
         vocab = self.vocabulary
         if verdict not in vocab.verdicts:
             raise InvalidDecision(f"判定 must be one of {', '.join(vocab.verdicts)}, not {verdict!r}")
