@@ -14,12 +14,12 @@ from pathlib import Path
 from . import __version__
 from .detect import DEFAULT_GOLD, DEFAULT_MODEL, Detector, ModelMismatch, load_gold
 from .evaluate import cross_validated, report
+from .export import export
+from .importer import import_sheet
 from .models import ReadError, provision_record
 from .scan import run_scan
 from .sources import Limits, read_paths
 from .sources.inputs import MB
-from .export import export
-from .importer import import_sheet
 from .store import DEFAULT_PATH as DEFAULT_STORE
 from .store import Store, StoreError
 
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     p_scan.add_argument("--out", required=True, type=Path, help="output folder")
     p_scan.add_argument("--all", action="store_true", help="also write candidates the classifier rejects")
     p_scan.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model built by `scanner train`")
-    p_scan.add_argument("--db", type=Path, help="also record the scan in this review store (e.g. reviews/review.sqlite)")
+    p_scan.add_argument("--db", type=Path, help="also record the scan in this review store (reviews/review.sqlite)")
     _limit_options(p_scan)
 
     p_export = sub.add_parser("export", help="write the 点検結果一覧表 of a scan in the review store (.xlsx or .csv)")
@@ -77,8 +77,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "eval":
         return _eval(args.gold, args.model, args.folds)
-    if args.command in ("export", "import"):
-        return _review(args)
+    if args.command == "export":
+        return _export(args.db, args.out, args.scan)
+    if args.command == "import":
+        return _import(args.db, args.sheet, args.reviewer)
     limits = Limits(max_file_bytes=int(args.max_file_mb * MB), max_archive_bytes=int(args.max_archive_mb * MB))
     if args.command == "parse":
         return _parse(args.inputs, limits)
@@ -145,20 +147,28 @@ def _scan(args: argparse.Namespace, limits: Limits, detector: Detector) -> int:
     return 0 if summary.documents else 1
 
 
-def _review(args: argparse.Namespace) -> int:
-    """``export`` and ``import``: both need a store that already exists."""
-    if not args.db.exists():
-        print(f"error: no review store at {args.db}: record a scan with `scanner scan … --db {args.db}`",
-              file=sys.stderr)
+def _export(db: Path, out: Path, scan_id: int | None) -> int:
+    store = _existing_store(db)
+    if store is None:
         return 2
     try:
-        with Store(args.db) as store:
-            if args.command == "export":
-                rows = export(store, args.out, args.scan)
-                print(f"{rows} findings written to {args.out}", file=sys.stderr)
-                return 0
-            report = import_sheet(store, args.sheet, args.reviewer)
-    except (StoreError, sqlite3.Error, ValueError, OSError) as exc:
+        with store:
+            rows = export(store, out, scan_id)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{rows} findings written to {out}", file=sys.stderr)
+    return 0
+
+
+def _import(db: Path, sheet: Path, reviewer: str | None) -> int:
+    store = _existing_store(db)
+    if store is None:
+        return 2
+    try:
+        with store:
+            report = import_sheet(store, sheet, reviewer)
+    except (ValueError, OSError) as exc:  # not an exported sheet, or not a readable xlsx
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for issue in report.conflicts:
@@ -168,3 +178,15 @@ def _review(args: argparse.Namespace) -> int:
     print(f"{len(report.applied)} decisions recorded, {report.unchanged} rows unchanged, "
           f"{len(report.conflicts)} conflicts, {len(report.invalid)} rows not applied", file=sys.stderr)
     return 1 if report.conflicts or report.invalid else 0
+
+
+def _existing_store(db: Path) -> Store | None:
+    """The store at ``db``, or None (said on stderr) when there is none or it cannot be used."""
+    if not db.exists():
+        print(f"error: no review store at {db}: record a scan with `scanner scan … --db {db}`", file=sys.stderr)
+        return None
+    try:
+        return Store(db)
+    except (StoreError, sqlite3.Error) as exc:
+        print(f"error: {db}: {exc}", file=sys.stderr)
+        return None

@@ -54,10 +54,12 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def export(store: Store, out: Path, scan_id: int | None = None) -> int:
-    """Write the sheet of ``scan_id`` (default: the latest scan) to ``out`` (.xlsx or .csv); returns the rows written."""
+    """Write the sheet of ``scan_id`` (default: the latest) to ``out``, .xlsx or .csv; returns the rows written."""
     scan_id = scan_id if scan_id is not None else store.latest_scan_id()
     if scan_id is None:
         raise ValueError("the review store holds no scan yet: run `scanner scan … --db`")
+    if scan_id not in {s.id for s in store.scans()}:
+        raise ValueError(f"the review store has no scan {scan_id}")
     entries = store.queue(scan_id)
     rows = [_row(n, entry, store) for n, entry in enumerate(entries, 1)]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -70,11 +72,11 @@ def export(store: Store, out: Path, scan_id: int | None = None) -> int:
 
 def _row(number: int, entry: QueueEntry, store: Store) -> list:
     f, d = entry.finding, entry.decision
+    decided = [d.verdict, d.policy, d.comment, d.reviewer, _local_date(d.decided_at)] if d else [None] * 5
     latest = entry.decision or entry.previous
     return [
         number, f.title, f.number, f.citation, f.caption, f.text, f.matched,
-        store.vocabulary.labels[f.category], f.score, "\n".join(f.reasons),
-        d and d.verdict, d and d.policy, d and d.comment, d and d.reviewer, d and _local_date(d.decided_at),
+        store.vocabulary.labels[f.category], f.score, "\n".join(f.reasons), *decided,
         entry.prov_key, f.category, entry.text_hash, latest.id if latest else 0,
     ]
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from .export import HEADERS, SHEET
 from .store import Decision, InvalidDecision, Store
@@ -70,7 +72,10 @@ def import_sheet(store: Store, path: Path, reviewer: str | None = None) -> Impor
 
 
 def _read(path: Path) -> list[_Row]:
-    wb = load_workbook(path)
+    try:
+        wb = load_workbook(path)
+    except (BadZipFile, InvalidFileException) as exc:
+        raise ValueError(f"{path}: not an xlsx workbook ({exc})") from exc
     if SHEET not in wb.sheetnames:
         raise ValueError(f"{path}: no sheet {SHEET}: not a sheet written by `scanner export`")
     ws = wb[SHEET]

@@ -10,7 +10,8 @@ Keys: how a decision finds its provision again
 - ``doc_key`` — the document across scans: ``"{title}|{number}"`` (例規名 and
   例規番号), or ``"source:{path}"`` when both are empty. The path and the
   format do not count, so an amended copy saved elsewhere, or the same 例規 read
-  from text instead of HTML, is the same document.
+  from text instead of HTML, is the same document (two such copies in one scan
+  share their decisions).
 - ``prov_key`` — ``"{doc_key}#{citation}"`` (第7条第1項, 附則(…)第2項). A
   citation that a reader yields twice in one document gets ``#2``, ``#3`` in
   document order. A provision that is renumbered (繰下げ) gets a new key and comes
@@ -62,7 +63,6 @@ from .policies import Vocabulary
 DEFAULT_PATH = Path("reviews") / "review.sqlite"
 BUSY_TIMEOUT_MS = 30_000
 UNDECIDED = "undecided"
-CHANGES = ("new", "unchanged", "changed")
 
 # One entry per schema version, applied in order; never edit a released one, add the next.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -251,7 +251,15 @@ def text_hash(text: str) -> str:
 
 
 class Store:
-    """The review store at ``path``, created and migrated on open. Use as a context manager or ``close()``."""
+    """The review store at ``path``, created and migrated on open. Use as a context manager or ``close()``.
+
+    For the review UI: ``scans`` / ``latest_scan_id`` and ``documents`` to choose
+    from; ``queue`` (filtered, highest score first) for the findings with their
+    current and previous decisions; ``neighbours`` for context; ``save_decision``
+    (``check_decision`` to validate a form first) and ``history``; ``progress``,
+    ``counts_by_category`` and ``counts_by_document`` for the totals.
+    ``vocabulary`` holds the verdicts, type names and 見直し方針 options.
+    """
 
     def __init__(self, path: Path | str = DEFAULT_PATH, vocabulary: Vocabulary | None = None):
         self.path = Path(path)

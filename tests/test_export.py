@@ -1,6 +1,7 @@
 """The 点検結果一覧表 out of the store and, edited offline, back in: columns, dropdowns, edits, conflicts, escaping."""
 
 import csv
+import io
 from datetime import date
 
 import pytest
@@ -178,7 +179,8 @@ def test_formula_like_text_stays_text_in_xlsx_and_csv(tmp_path, model_path):
     header = [c.value for c in ws[1]]
     for row in ws.iter_rows(min_row=2):
         cells = dict(zip(header, row))
-        e = next(e for e in queue if e.prov_key == cells["prov_key"].value and e.finding.category == cells["category"].value)
+        e = next(e for e in queue
+                 if e.prov_key == cells["prov_key"].value and e.finding.category == cells["category"].value)
         assert cells["条文"].value == e.finding.text and cells["条文"].data_type == "s"
         assert cells["条文"].quotePrefix == e.finding.text.startswith(("=", "+"))
         assert cells["備考"].value == comments[e.finding.citation]
@@ -189,7 +191,7 @@ def test_formula_like_text_stays_text_in_xlsx_and_csv(tmp_path, model_path):
 
     raw = (tmp_path / "sheet.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(keepends=True)))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert rows[0] == [c.header for c in COLUMNS]
     assert len(rows) == len(queue) + 1
     for row in rows[1:]:
@@ -210,3 +212,11 @@ def test_export_and_import_need_an_existing_store(tmp_path, capsys):
     Store(missing).close()
     assert main(["export", "--db", str(missing), "--out", str(tmp_path / "x.xlsx")]) == 2
     assert "holds no scan" in capsys.readouterr().err
+
+
+def test_export_of_an_unknown_scan_and_import_of_a_csv_are_refused(store_path, tmp_path, capsys):
+    assert main(["export", "--db", str(store_path), "--out", str(tmp_path / "x.xlsx"), "--scan", "7"]) == 2
+    assert "no scan 7" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
+    assert main(["export", "--db", str(store_path), "--out", str(tmp_path / "x.csv")]) == 0
+    assert main(["import", "--db", str(store_path), str(tmp_path / "x.csv")]) == 2
+    assert "not an xlsx workbook" in capsys.readouterr().err
