@@ -119,7 +119,8 @@ def _dropdowns(ws: Worksheet, options: Worksheet, entries: list[QueueEntry], sto
     last = len(entries) + 1
     verdict_col = get_column_letter(HEADERS.index("判定") + 1)
     verdicts = DataValidation(type="list", formula1='"' + ",".join(vocab.verdicts) + '"', allow_blank=True,
-                              showErrorMessage=True, errorTitle="判定", error="該当・非該当・要確認 から選んでください")
+                              showErrorMessage=True, errorTitle="判定",
+                              error=f"{'・'.join(vocab.verdicts)} から選んでください")
     verdicts.add(f"{verdict_col}2:{verdict_col}{last}")
     ws.add_data_validation(verdicts)
 

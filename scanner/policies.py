@@ -2,7 +2,8 @@
 
 The three 判定 a reviewer can give, the Japanese name of each type (規制類型)
 and the 見直し方針 options offered for it: the type's own options followed by
-the ones every type shares.
+the ones every type shares. The verdicts are also fixed in the review store's
+schema (a CHECK on ``decisions.verdict``): changing them needs a migration.
 """
 
 from __future__ import annotations
@@ -34,7 +35,3 @@ class Vocabulary:
             labels={t: categories[t]["label"] for t in TYPES},
             policies={t: tuple(categories[t]["policies"]) + common for t in TYPES},
         )
-
-    def all_policies(self) -> tuple[str, ...]:
-        """Every option once, in the order of the types: the union a sheet offers."""
-        return tuple(dict.fromkeys(p for t in TYPES for p in self.policies[t]))

@@ -28,7 +28,7 @@ def store_path(tmp_path, model_path):
 
 
 def rows_by_key(ws):
-    """Sheet rows as dicts, keyed by (条項号, 例規名 prefix, category)."""
+    """Sheet rows as dicts of cells, keyed by (例規名 prefix, 条項号, category)."""
     header = [c.value for c in ws[1]]
     out = {}
     for cells in ws.iter_rows(min_row=2):
@@ -109,12 +109,15 @@ def test_edits_made_offline_come_back_exactly(store_path, tmp_path):
 
         second = tmp_path / "reports" / "again.xlsx"
         export(st, second)
-    back = rows_by_key(load_workbook(second)[SHEET])
+    wb = load_workbook(second)
+    back = rows_by_key(wb[SHEET])
     for key, values in edits.items():
         assert tuple(back[key][h].value for h in ("判定", "見直し方針", "備考", "担当者")) == values
         assert back[key]["判定日"].value.date() == date.today()
     untouched = [row for key, row in back.items() if key not in edits]
     assert untouched and all(row["判定"].value is None for row in untouched)
+    summary = {row[0]: row[1:] for row in wb["集計"].iter_rows(min_row=4, values_only=True)}
+    assert summary["実地監査"] == (2, 1, 1, 0, 4) and summary["書面掲示"] == (0, 0, 0, 1, 1)
 
 
 def test_stale_rows_are_reported_not_applied(store_path, tmp_path, model_path, capsys):
