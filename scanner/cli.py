@@ -7,8 +7,6 @@ import argparse
 import json
 import sqlite3
 import sys
-from dataclasses import asdict
-from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -17,7 +15,7 @@ from .evaluate import cross_validated, report
 from .export import export
 from .importer import import_sheet
 from .models import ReadError, provision_record
-from .scan import run_scan
+from .scan import record_scan, run_scan
 from .sources import Limits, read_paths
 from .sources.inputs import MB
 from .store import DEFAULT_PATH as DEFAULT_STORE
@@ -138,9 +136,8 @@ def _scan(args: argparse.Namespace, limits: Limits, detector: Detector) -> int:
             print(f"error: {args.db}: {exc}", file=sys.stderr)
             return 2
         with store:
-            scan_id = store.begin_scan(args.inputs, __version__, {"path": str(args.model), **detector.versions})
-            summary = run_scan(args.inputs, args.out, limits, detect, partial(store.add_document, scan_id))
-            store.finish_scan(scan_id, **asdict(summary))
+            scan_id, summary = record_scan(store, args.inputs, args.out, limits, detect,
+                                           {"path": str(args.model), **detector.versions})
         print(f"recorded as scan {scan_id} in {args.db}", file=sys.stderr)
     print(f"{summary.documents} documents, {summary.provisions} provisions, {summary.findings} findings, "
           f"{summary.errors} inputs not read (see {args.out / 'errors.jsonl'})", file=sys.stderr)
