@@ -25,3 +25,14 @@ def model_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "detector.joblib"
     assert main(["train", "--model", str(path)]) == 0
     return path
+
+
+@pytest.fixture
+def rumoi_db(tmp_path, model_path) -> Path:
+    """The bundled 留萌市 reiki page (第一法規) scanned with --db into a fresh store in tmp."""
+    from scanner.cli import main
+
+    db = tmp_path / "reviews" / "review.sqlite"
+    assert main(["scan", str(REIKI / "d1law" / "rumoi-akiya-jorei.html"), "--out", str(tmp_path / "out"),
+                 "--model", str(model_path), "--db", str(db)]) == 0
+    return db
