@@ -1,11 +1,16 @@
 # Two commands for a fresh machine: `make run` and `make test` (see README.md).
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
-OUT    ?= out/samples
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+OUT     ?= out/samples
+DB      ?= reviews/review.sqlite
+ADDRESS ?= 127.0.0.1
+PORT    ?= 8501
+SHOTS   := reports/screenshots
+APT     := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test eval parse-samples clean
+.PHONY: run scan-samples test browser screenshots eval parse-samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,16 +23,37 @@ MODEL  := models/detector.joblib
 $(MODEL): $(STAMP) corpora/gold/gold.jsonl $(wildcard rules/*) $(wildcard scanner/*.py)
 	$(BIN)/scanner train --model $(MODEL)
 
-## make run: install, build the model if needed, then scan the bundled sample corpus into out/samples/
-run: $(MODEL)
-	$(BIN)/scanner scan corpora/samples --out $(OUT) --model $(MODEL)
+## make scan-samples: scan the bundled sample corpus into out/samples/ and the review store
+scan-samples: $(MODEL)
+	$(BIN)/scanner scan corpora/samples --out $(OUT) --model $(MODEL) --db $(DB)
+
+## make run: install, build the model if needed, scan the samples, then serve the review app
+## on http://$(ADDRESS):$(PORT) (make run PORT=8502; keep ADDRESS on 127.0.0.1, see README.md)
+run: scan-samples
+	SCANNER_DB=$(DB) SCANNER_MODEL=$(MODEL) $(BIN)/streamlit run app.py \
+		--server.address $(ADDRESS) --server.port $(PORT) --server.headless true
 
 eval: $(STAMP)
 	$(BIN)/scanner eval corpora/gold/gold.jsonl
 
-## make test: install, then run the whole test suite
-test: $(STAMP)
+## make test: install (with Debian's Chromium for the browser test), then run the whole test suite
+test: $(STAMP) browser
 	$(BIN)/pytest -q
+
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		($(APT) update && $(APT) install -y chromium chromium-driver)
+
+## make screenshots: the provision view and the exported sheet as PNGs in reports/screenshots/
+screenshots: $(MODEL) browser
+	@fc-list :lang=ja | grep -q . || ($(APT) update && $(APT) install -y fonts-noto-cjk)
+	@command -v soffice >/dev/null || ($(APT) update && $(APT) install -y libreoffice-calc)
+	rm -rf out/screenshots
+	$(BIN)/scanner scan corpora/samples --out out/screenshots/scan --model $(MODEL) --db out/screenshots/review.sqlite
+	$(BIN)/python tools/screenshot.py --db out/screenshots/review.sqlite --model $(MODEL) --out $(SHOTS)/provision-view.png
+	$(BIN)/scanner export --db out/screenshots/review.sqlite --out out/screenshots/export.xlsx
+	cd out/screenshots && soffice --headless --convert-to png export.xlsx >/dev/null
+	cp out/screenshots/export.png $(SHOTS)/export.png
 
 parse-samples: $(STAMP)
 	$(BIN)/scanner parse corpora/samples
