@@ -17,6 +17,7 @@ a leading apostrophe ``'``, the usual guard against formula injection.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ from .store import UNDECIDED, QueueEntry, Store
 SHEET, SUMMARY, OPTIONS = "点検結果一覧表", "集計", "選択肢"
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_MAX = 32_767  # characters; a longer 条文 is cut and ends in …
+ROW_HEIGHT_MAX = 409.0  # points, Excel's largest row
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ COLUMNS = (
 KEY_COLUMNS = ("prov_key", "category", "text_hash", "decision_id")
 HEADERS = tuple(c.header for c in COLUMNS) + KEY_COLUMNS
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BOLD = Font(name="Calibri", size=11, bold=True)  # the workbook's font, bold: a Font without a name is a serif elsewhere
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -99,11 +102,14 @@ def _write_xlsx(out: Path, rows: list[list], entries: list[QueueEntry], store: S
 def _table(ws: Worksheet, rows: list[list]) -> None:
     for col, header in enumerate(HEADERS, 1):
         cell = _put(ws, 1, col, header)
-        cell.font, cell.fill, cell.alignment = Font(bold=True), _HEADER_FILL, _WRAP
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
     for r, values in enumerate(rows, 2):
         for col, value in enumerate(values, 1):
-            _put(ws, r, col, value).alignment = _WRAP
+            cell = _put(ws, r, col, value)
+            if col <= len(COLUMNS):  # not the hidden keys: LibreOffice draws wrapped text even in a hidden column
+                cell.alignment = _WRAP
         ws.cell(r, HEADERS.index("スコア") + 1).number_format = "0.00"
+        ws.row_dimensions[r].height = _row_height(values)
         ws.cell(r, HEADERS.index("判定日") + 1).number_format = "yyyy-mm-dd"
     for col, column in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = column.width
@@ -111,6 +117,29 @@ def _table(ws: Worksheet, rows: list[list]) -> None:
         ws.column_dimensions[get_column_letter(col)].hidden = True
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{len(rows) + 1}"
+    # printed: A3 landscape, every visible column on one page width, the header row on every page
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
+def _row_height(values: list) -> float:
+    """Points for a row whose wrapped text all shows: neither Excel nor LibreOffice fits rows when opening a file.
+
+    A column's width counts half-width characters and a full-width one takes two; a little is
+    kept for the cell's margins, and a line of Japanese text at 11 points takes about 18.
+    """
+    lines = 1
+    for column, value in zip(COLUMNS, values):
+        if isinstance(value, str):
+            fits = max(2, int(column.width * 0.9))
+            lines = max(lines, sum(max(1, -(-_text_width(line) // fits)) for line in value.split("\n")))
+    return min(ROW_HEIGHT_MAX, 18.0 * lines)
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
 def _dropdowns(ws: Worksheet, options: Worksheet, entries: list[QueueEntry], store: Store) -> None:
@@ -147,10 +176,10 @@ def _summary(ws: Worksheet, store: Store, scan_id: int) -> None:
     statuses = store.statuses()
     names = {UNDECIDED: "未判定"}
     counts = store.counts_by_category(scan_id)
-    _put(ws, 1, 1, f"スキャン {scan_id} の点検結果").font = Font(bold=True)
+    _put(ws, 1, 1, f"スキャン {scan_id} の点検結果").font = _BOLD
     header = ["規制類型", *(names.get(s, s) for s in statuses), "計"]
     for col, text in enumerate(header, 1):
-        _put(ws, 3, col, text).font = Font(bold=True)
+        _put(ws, 3, col, text).font = _BOLD
     totals = [0] * len(statuses)
     for r, category in enumerate(TYPES, 4):
         row = [counts.get(category, {}).get(s, 0) for s in statuses]
@@ -158,7 +187,7 @@ def _summary(ws: Worksheet, store: Store, scan_id: int) -> None:
         for col, value in enumerate([store.vocabulary.labels[category], *row, sum(row)], 1):
             _put(ws, r, col, value)
     for col, value in enumerate(["計", *totals, sum(totals)], 1):
-        _put(ws, len(TYPES) + 4, col, value).font = Font(bold=True)
+        _put(ws, len(TYPES) + 4, col, value).font = _BOLD
     ws.column_dimensions["A"].width = 18
 
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from scanner.cli import main
-from scanner.export import COLUMNS, HEADERS, SHEET, export
+from scanner.export import COLUMNS, HEADERS, SHEET, _row_height, export
 from scanner.importer import import_sheet
 from scanner.store import Store
 
@@ -72,6 +72,25 @@ def test_sheet_layout_dropdowns_and_summary(store_path, tmp_path):
     assert summary["実地監査"] == (*counts["onsite_audit"].values(), sum(counts["onsite_audit"].values()))
     assert summary["計"][-1] == len(queue)
     assert summary["FD等記録媒体"] == (0, 0, 0, 0, 0)
+
+
+def test_printed_on_a3_landscape_one_page_wide_with_rows_tall_enough_for_their_text(store_path, tmp_path):
+    out = tmp_path / "点検結果.xlsx"
+    with Store(store_path) as st:
+        export(st, out)
+    ws = load_workbook(out)[SHEET]
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 8, 1, 0)  # 8: A3
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
+    assert ws["A1"].font.name == "Calibri" and ws["A1"].font.b
+    text_col = HEADERS.index("条文") + 1
+    rows = range(2, ws.max_row + 1)
+    heights = {len(ws.cell(r, text_col).value): ws.row_dimensions[r].height for r in rows}
+    assert heights[max(heights)] > heights[min(heights)] >= 18
+    # a 条文 of 60 full-width characters: 27 fit a line of the 60-wide column, so three lines
+    assert _row_height([None] * 5 + ["あ" * 60]) == 54
+    assert _row_height(["x" * 100_000]) == 409  # Excel's largest row
+    assert not ws.cell(2, len(COLUMNS) + 1).alignment.wrap_text  # the hidden keys
 
 
 def test_edits_made_offline_come_back_exactly(store_path, tmp_path):
