@@ -41,19 +41,18 @@ test: $(STAMP) browser
 	$(BIN)/pytest -q
 
 browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-		($(APT) update && $(APT) install -y chromium chromium-driver)
+	@dpkg -s chromium chromium-driver >/dev/null 2>&1 || ($(APT) update && $(APT) install -y chromium chromium-driver)
 
-## make screenshots: the provision view and the exported sheet as PNGs in reports/screenshots/
+## make screenshots: the provision view and the exported sheet's first page as PNGs in reports/screenshots/
+SHOT_PACKAGES := fonts-noto-cjk fonts-crosextra-carlito libreoffice-calc poppler-utils
 screenshots: $(MODEL) browser
-	@fc-list :lang=ja | grep -q . || ($(APT) update && $(APT) install -y fonts-noto-cjk)
-	@command -v soffice >/dev/null || ($(APT) update && $(APT) install -y libreoffice-calc)
+	@dpkg -s $(SHOT_PACKAGES) >/dev/null 2>&1 || ($(APT) update && $(APT) install -y $(SHOT_PACKAGES))
 	rm -rf out/screenshots
 	$(BIN)/scanner scan corpora/samples --out out/screenshots/scan --model $(MODEL) --db out/screenshots/review.sqlite
 	$(BIN)/python tools/screenshot.py --db out/screenshots/review.sqlite --model $(MODEL) --out $(SHOTS)/provision-view.png
 	$(BIN)/scanner export --db out/screenshots/review.sqlite --out out/screenshots/export.xlsx
-	cd out/screenshots && soffice --headless --convert-to png export.xlsx >/dev/null
-	cp out/screenshots/export.png $(SHOTS)/export.png
+	cd out/screenshots && soffice --headless --convert-to pdf export.xlsx >/dev/null
+	pdftoppm -png -r 144 -singlefile -f 1 -l 1 out/screenshots/export.pdf $(SHOTS)/export
 
 parse-samples: $(STAMP)
 	$(BIN)/scanner parse corpora/samples
