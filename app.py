@@ -173,10 +173,10 @@ def review_page(store: Store, scan_id: int, reviewer: str) -> None:
         st.dataframe(review.queue_frame(entries, store.vocabulary, st.session_state["current"]),
                      hide_index=True, height=min(35 * (len(entries) + 1) + 3, 600),
                      column_config={"": st.column_config.TextColumn(width=24),
-                                    "例規名": st.column_config.TextColumn(width=130),
-                                    "条項号": st.column_config.TextColumn(width=95),
-                                    "規制類型": st.column_config.TextColumn(width=85),
-                                    "スコア": st.column_config.NumberColumn(format="%.2f", width=48),
+                                    "例規名": st.column_config.TextColumn(width=110),
+                                    "条項号": st.column_config.TextColumn(width=88),
+                                    "規制類型": st.column_config.TextColumn(width=80),
+                                    "スコア": st.column_config.NumberColumn(format="%.2f", width=54),
                                     "状態": st.column_config.TextColumn(width=58)})
     with right:
         entry = entries[at[st.session_state["current"]]]
@@ -270,12 +270,18 @@ def charts(store: Store, scan_id: int) -> None:
     by_type, by_reviewer = st.columns(2)
     with by_type:
         st.subheader("規制類型ごとの検出数")
-        st.bar_chart(review.category_counts(store, scan_id), horizontal=True, stack=True)
+        status_chart(review.category_counts(store, scan_id))
     with by_reviewer:
         st.subheader("判定の進み具合")
-        st.bar_chart(review.reviewer_counts(store, scan_id), horizontal=True)
+        st.bar_chart(review.reviewer_counts(store, scan_id), horizontal=True, sort=False)
     st.subheader("例規ごとの検出数")
-    st.bar_chart(review.document_counts(store, scan_id), horizontal=True, stack=True)
+    status_chart(review.document_counts(store, scan_id))
+
+
+def status_chart(counts) -> None:
+    """Counts per status, stacked in the statuses' colours."""
+    st.bar_chart(counts, horizontal=True, stack=True, sort=False,
+                 color=[review.STATUS_COLORS[c] for c in counts.columns])
 
 
 main()

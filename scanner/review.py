@@ -23,6 +23,7 @@ from .store import UNDECIDED, Decision, QueueEntry, Scan, Store
 STATUS_LABELS = {UNDECIDED: "未判定"}  # the verdicts are their own labels
 MODALITY_LABELS = {"obligation": "義務", "permission": "許可", "prohibition": "禁止", "effort": "努力義務",
                    "none": "—"}
+STATUS_COLORS = {"未判定": "#b0b7c3", "該当": "#d64545", "非該当": "#3c9a5f", "要確認": "#e0a030"}  # by label
 NO_POLICY = "（未選択）"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,16 +157,17 @@ def queue_frame(entries: list[QueueEntry], vocab: Vocabulary, current: int | Non
 
 
 def scan_label(scan: Scan) -> str:
-    """A scan in the picker: id, time, what was read, how many findings."""
+    """A scan in the picker: id, what was read, how many findings, when."""
     inputs = ", ".join(scan.inputs[:2]) + (f" ほか{len(scan.inputs) - 2}件" if len(scan.inputs) > 2 else "")
     found = f"{scan.findings}件" if scan.findings is not None else "未完了"
-    return f"#{scan.id} {local_time(scan.started_at)} ・ {inputs} ・ {found}"
+    return f"#{scan.id} {inputs}（{found}）{local_time(scan.started_at)}"
 
 
 def category_counts(store: Store, scan_id: int) -> pd.DataFrame:
     """Flagged findings per type (Japanese name) and status, for a stacked bar chart."""
     counts = store.counts_by_category(scan_id)
-    rows = {store.vocabulary.labels[c]: {status_label(s): n for s, n in by.items()} for c, by in counts.items()}
+    rows = {label: {status_label(s): n for s, n in counts[c].items()}
+            for c, label in store.vocabulary.labels.items() if c in counts}
     return _status_frame(rows, store)
 
 
