@@ -22,7 +22,7 @@ from scanner.detect import DEFAULT_MODEL, Detector, ModelMismatch
 from scanner.scan import record_scan
 from scanner.sources import Limits
 from scanner.sources.inputs import MB
-from scanner.store import DEFAULT_PATH, UNDECIDED, InvalidDecision, QueueEntry, Store
+from scanner.store import DEFAULT_PATH, InvalidDecision, QueueEntry, Store
 
 DB = Path(os.environ.get("SCANNER_DB") or DEFAULT_PATH)
 MODEL = Path(os.environ.get("SCANNER_MODEL") or DEFAULT_MODEL)
@@ -40,7 +40,8 @@ def main() -> None:
     st.html(review.CSS)
     head, who = st.columns([3, 1], vertical_alignment="bottom")
     head.title("アナログ規制 点検")
-    reviewer = who.text_input("担当者名", key="reviewer", placeholder="例: 佐藤", help="判定には担当者名が必要です").strip()
+    reviewer = who.text_input("担当者名", key="reviewer", placeholder="例: 佐藤",
+                              help="判定には担当者名が必要です").strip()
     with Store(DB) as store:  # one connection per script run: Streamlit may run the next one on another thread
         scan_id = sidebar(store)
         if scan_id is None:
@@ -229,7 +230,8 @@ def decision_form(store: Store, entry: QueueEntry, ids: list[int], reviewer: str
     buttons[4].button("次へ", key="next", shortcut=KEYS.next, disabled=after is None, width="stretch",
                       on_click=go, args=(after,))
     keys = " ・ ".join(f"{k} {v}" for v, k in KEYS.verdicts)
-    st.caption(f"キー: {keys} ・ {KEYS.next} 次へ ・ {KEYS.previous} 前へ（入力欄の中では効きません。Tab か Esc で抜けてから）")
+    st.caption(f"キー: {keys} ・ {KEYS.next} 次へ ・ {KEYS.previous} 前へ"
+               "（入力欄の中では効きません。Tab か Esc で抜けてから）")
     f = entry.finding
     with st.expander("検出理由と発火したルール", expanded=True):
         st.text("\n".join(f.reasons))
@@ -261,7 +263,8 @@ def decide(entry: QueueEntry, verdict: str, ids: list[int]) -> None:
             state["flash"] = ("error", f"保存できませんでした: {exc}")
             return
         label = store.vocabulary.labels[entry.finding.category]
-    state["flash"] = ("ok", f"{entry.finding.title} {entry.finding.citation}（{label}）を「{verdict}」として保存しました。")
+    f = entry.finding
+    state["flash"] = ("ok", f"{f.title} {f.citation}（{label}）を「{verdict}」として保存しました。")
     go(review.following(ids, fid))
 
 

@@ -52,7 +52,7 @@ COLUMNS = (
 KEY_COLUMNS = ("prov_key", "category", "text_hash", "decision_id")
 HEADERS = tuple(c.header for c in COLUMNS) + KEY_COLUMNS
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_BOLD = Font(name="Calibri", size=11, bold=True)  # the workbook's font, bold: a Font without a name is a serif elsewhere
+_BOLD = Font(name="Calibri", size=11, bold=True)  # the workbook's font: a Font without a name prints as a serif
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 

@@ -11,7 +11,6 @@ from scanner.sources.inputs import MB
 from scanner.store import Store
 
 
-
 @pytest.mark.parametrize("text, span, expected", [
     ("職員に立ち入らせる。", (3, 8), "職員に<mark>立ち入らせ</mark>る。"),
     ("<script>alert(1)</script>を掲示", (26, 28), "&lt;script&gt;alert(1)&lt;/script&gt;を<mark>掲示</mark>"),
