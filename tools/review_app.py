@@ -109,21 +109,23 @@ def open_review(driver, url: str) -> None:
     wait_for(driver, ".prov-card")
 
 
-def verdict_button(driver, key: str):
-    """The decision button whose keyboard shortcut is ``key``."""
-    return wait_for(driver, f'button:has(kbd[aria-label="Shortcut {key}"])')
-
-
 def enter_reviewer(driver, name: str, timeout: float = 30) -> None:
     """Type the reviewer's name, commit it (Enter), and wait until the decision buttons are enabled."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     box = wait_for(driver, 'input[aria-label="担当者名"]')
     box.click()
     box.send_keys(name, Keys.ENTER)
-    WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=(Exception,)).until(
-        lambda d: verdict_button(d, "1").is_enabled(), "the decision buttons stay disabled after entering a name")
+
+    def enabled(d) -> bool:  # the 該当 button, found by its shortcut
+        buttons = d.find_elements(By.CSS_SELECTOR, 'button:has(kbd[aria-label="Shortcut 1"])')
+        return bool(buttons) and buttons[0].is_enabled()
+
+    WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)).until(
+        enabled, "the decision buttons stay disabled after entering a name")
 
 
 def press(driver, key: str) -> None:
