@@ -119,6 +119,13 @@ def _reasons(cand: Candidate, rules_only: bool) -> list[str]:
     out = [f"trigger 「{h.matched}」 ({h.rule})" for h in cand.hits[:3]]
     if cand.modality != "none":
         out.append(f"modality: {cand.modality}")
+    for syn in cand.syntax or ():
+        said = [f"predicate {syn.predicate}"] if syn.predicate else []
+        said += [f"actor {syn.actor}"] if syn.actor else []
+        said += [f"object {syn.obj}"] if syn.obj else []
+        said += ["causative (させる)"] if syn.causative else []
+        if said:
+            out.append("syntax: " + ", ".join(said))
     out += cand.reasons
     if rules_only:
         out.append("decided by rules (too few gold examples to learn from)")
