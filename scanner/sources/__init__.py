@@ -15,6 +15,7 @@ from ..models import Document, Format, ReadError
 from . import d1law, egov, gyosei, text
 from .builder import DocumentBuilder
 from .encoding import DecodeError, decode
+from .html import PageRefused
 from .inputs import Input, Limits, iter_inputs
 
 __all__ = ["Limits", "read_document", "read_paths", "detect_format"]
@@ -56,7 +57,7 @@ def read_document(source: str, data: bytes) -> Document | ReadError:
         return ReadError(source, f"cannot be decoded: {exc}")
     except etree.XMLSyntaxError as exc:
         return ReadError(source, f"malformed XML (truncated or not XML): {exc}")
-    except (UnknownFormat, egov.NotALaw, gyosei.NotGyosei, d1law.NotD1law) as exc:
+    except (UnknownFormat, egov.NotALaw, egov.Refused, PageRefused, gyosei.NotGyosei, d1law.NotD1law) as exc:
         return ReadError(source, str(exc))
     except RecursionError:
         return ReadError(source, "structure nested too deeply to read")
