@@ -58,7 +58,9 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "eval":
         return _eval(args.gold, args.model, args.folds)
-    limits = Limits(max_file_bytes=int(args.max_file_mb * MB), max_archive_bytes=int(args.max_archive_mb * MB))
+    limits = Limits(max_file_bytes=int(args.max_file_mb * MB), max_archive_bytes=int(args.max_archive_mb * MB),
+                    max_members=args.max_members, max_depth=args.max_depth, max_lines=args.max_lines,
+                    max_provision_chars=args.max_provision_chars)
     if args.command == "parse":
         return _parse(args.inputs, limits)
     try:
@@ -71,10 +73,29 @@ def _run(args: argparse.Namespace) -> int:
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
     defaults = Limits()
-    p.add_argument("--max-file-mb", type=float, default=defaults.max_file_bytes / MB,
+    g = p.add_argument_group("limits", "what one input may cost; an input over a limit is named in the errors")
+    g.add_argument("--max-file-mb", type=_positive(float), default=defaults.max_file_bytes / MB,
                    help="largest document read, on disk or inflated from a zip (default %(default)s)")
-    p.add_argument("--max-archive-mb", type=float, default=defaults.max_archive_bytes / MB,
-                   help="most bytes inflated from one zip archive (default %(default)s)")
+    g.add_argument("--max-archive-mb", type=_positive(float), default=defaults.max_archive_bytes / MB,
+                   help="most bytes inflated from one zip archive, refused members included (default %(default)s)")
+    g.add_argument("--max-members", type=_positive(int), default=defaults.max_members,
+                   help="most members in one zip archive (default %(default)s)")
+    g.add_argument("--max-depth", type=_positive(int, zero=True), default=defaults.max_depth,
+                   help="deepest folder read below a folder named on the command line (default %(default)s)")
+    g.add_argument("--max-lines", type=_positive(int), default=defaults.max_lines,
+                   help="most lines (headings, 項, 号, table rows) in one document (default %(default)s)")
+    g.add_argument("--max-provision-chars", type=_positive(int), default=defaults.max_provision_chars,
+                   help="longest 項 in a document read (default %(default)s)")
+
+
+def _positive(kind: type, zero: bool = False):
+    def parse(text: str):
+        value = kind(text)
+        if value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(f"must be {'zero or more' if zero else 'more than zero'}: {text}")
+        return value
+    parse.__name__ = kind.__name__  # argparse names the type in its "invalid …" message
+    return parse
 
 
 def _parse(inputs: list[str], limits: Limits) -> int:
@@ -103,7 +124,11 @@ def _eval(gold_path: Path, model_path: Path, folds: int) -> int:
 
 
 def _scan(inputs: list[str], out: Path, limits: Limits, detector: Detector, include_rejected: bool) -> int:
-    summary = run_scan(inputs, out, limits, lambda doc: detector.findings(doc, include_rejected))
+    try:
+        summary = run_scan(inputs, out, limits, lambda doc: detector.findings(doc, include_rejected))
+    except OSError as exc:  # the output folder, not an input: nothing can be reported
+        print(f"error: cannot write the results to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"{summary.documents} documents, {summary.provisions} provisions, {summary.findings} findings, "
           f"{summary.errors} inputs not read (see {out / 'errors.jsonl'})", file=sys.stderr)
     return 0 if summary.documents else 1
