@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/samples
 
-.PHONY: run test eval parse-samples clean
+.PHONY: run test fuzz eval parse-samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,13 @@ eval: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
+## make fuzz: the property tests with thousands of generated cases each (about 50,000 in all);
+## the summary at the end counts the cases that ran
+fuzz: $(STAMP)
+	$(BIN)/pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz --hypothesis-show-statistics
+
 parse-samples: $(STAMP)
 	$(BIN)/scanner parse corpora/samples
 
 clean:
-	rm -rf $(VENV) out models .cache .pytest_cache
+	rm -rf $(VENV) out models .cache .pytest_cache .hypothesis
