@@ -67,7 +67,8 @@ def iter_inputs(paths: list[str | Path], limits: Limits = Limits()) -> Iterator[
 
 
 def _folder(top: Path, limits: Limits) -> Iterator[Input | ReadError]:
-    """The documents under ``top``, depth first in name order; the stack, not recursion, holds the walk."""
+    """The documents under ``top``: a folder's files in name order, then its subfolders, depth first (on a
+    stack, not by recursion)."""
     root = Path(os.path.realpath(top))
     stack: list[tuple[Path, int]] = [(top, 0)]
     while stack:
