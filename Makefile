@@ -10,7 +10,7 @@ PORT    ?= 8501
 SHOTS   := reports/screenshots
 APT     := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run scan-samples test browser screenshots eval parse-samples clean
+.PHONY: run scan-samples test fuzz browser screenshots eval parse-samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ eval: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/pytest -q
 
+## make fuzz: the property tests with thousands of generated cases each (about 50,000 in all);
+## the summary at the end counts the cases that ran
+fuzz: $(STAMP)
+	$(BIN)/pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz --hypothesis-show-statistics
+
 browser:
 	@dpkg -s chromium chromium-driver >/dev/null 2>&1 || ($(APT) update && $(APT) install -y chromium chromium-driver)
 
@@ -58,4 +63,4 @@ parse-samples: $(STAMP)
 	$(BIN)/scanner parse corpora/samples
 
 clean:
-	rm -rf $(VENV) out models .cache .pytest_cache
+	rm -rf $(VENV) out models .cache .pytest_cache .hypothesis

@@ -79,7 +79,9 @@ def _run(args: argparse.Namespace) -> int:
         return _export(args.db, args.out, args.scan)
     if args.command == "import":
         return _import(args.db, args.sheet, args.reviewer)
-    limits = Limits(max_file_bytes=int(args.max_file_mb * MB), max_archive_bytes=int(args.max_archive_mb * MB))
+    limits = Limits(max_file_bytes=int(args.max_file_mb * MB), max_archive_bytes=int(args.max_archive_mb * MB),
+                    max_members=args.max_members, max_depth=args.max_depth, max_lines=args.max_lines,
+                    max_provision_chars=args.max_provision_chars)
     if args.command == "parse":
         return _parse(args.inputs, limits)
     try:
@@ -92,10 +94,29 @@ def _run(args: argparse.Namespace) -> int:
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
     defaults = Limits()
-    p.add_argument("--max-file-mb", type=float, default=defaults.max_file_bytes / MB,
+    g = p.add_argument_group("limits", "what one input may cost; an input over a limit is named in the errors")
+    g.add_argument("--max-file-mb", type=_positive(float), default=defaults.max_file_bytes / MB,
                    help="largest document read, on disk or inflated from a zip (default %(default)s)")
-    p.add_argument("--max-archive-mb", type=float, default=defaults.max_archive_bytes / MB,
-                   help="most bytes inflated from one zip archive (default %(default)s)")
+    g.add_argument("--max-archive-mb", type=_positive(float), default=defaults.max_archive_bytes / MB,
+                   help="most bytes inflated from one zip archive, refused members included (default %(default)s)")
+    g.add_argument("--max-members", type=_positive(int), default=defaults.max_members,
+                   help="most members in one zip archive (default %(default)s)")
+    g.add_argument("--max-depth", type=_positive(int, zero=True), default=defaults.max_depth,
+                   help="deepest folder read below a folder named on the command line (default %(default)s)")
+    g.add_argument("--max-lines", type=_positive(int), default=defaults.max_lines,
+                   help="most lines (headings, 項, 号, table rows) in one document (default %(default)s)")
+    g.add_argument("--max-provision-chars", type=_positive(int), default=defaults.max_provision_chars,
+                   help="longest 項 in a document read (default %(default)s)")
+
+
+def _positive(kind: type, zero: bool = False):
+    def parse(text: str):
+        value = kind(text)
+        if value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(f"must be {'zero or more' if zero else 'more than zero'}: {text}")
+        return value
+    parse.__name__ = kind.__name__  # argparse names the type in its "invalid …" message
+    return parse
 
 
 def _parse(inputs: list[str], limits: Limits) -> int:
@@ -127,18 +148,22 @@ def _scan(args: argparse.Namespace, limits: Limits, detector: Detector) -> int:
     def detect(doc):
         return detector.findings(doc, args.all)
 
-    if args.db is None:
-        summary = run_scan(args.inputs, args.out, limits, detect)
-    else:
-        try:
-            store = Store(args.db)
-        except (StoreError, sqlite3.Error) as exc:
-            print(f"error: {args.db}: {exc}", file=sys.stderr)
-            return 2
-        with store:
-            scan_id, summary = record_scan(store, args.inputs, args.out, limits, detect,
-                                           {"path": str(args.model), **detector.versions})
-        print(f"recorded as scan {scan_id} in {args.db}", file=sys.stderr)
+    try:
+        if args.db is None:
+            summary = run_scan(args.inputs, args.out, limits, detect)
+        else:
+            try:
+                store = Store(args.db)
+            except (StoreError, sqlite3.Error) as exc:
+                print(f"error: {args.db}: {exc}", file=sys.stderr)
+                return 2
+            with store:
+                scan_id, summary = record_scan(store, args.inputs, args.out, limits, detect,
+                                               {"path": str(args.model), **detector.versions})
+            print(f"recorded as scan {scan_id} in {args.db}", file=sys.stderr)
+    except OSError as exc:  # the output folder, not an input: nothing can be reported
+        print(f"error: cannot write the results to {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"{summary.documents} documents, {summary.provisions} provisions, {summary.findings} findings, "
           f"{summary.errors} inputs not read (see {args.out / 'errors.jsonl'})", file=sys.stderr)
     return 0 if summary.documents else 1

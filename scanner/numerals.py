@@ -7,7 +7,6 @@ A citation reads 第17条の2第1項第3号, or 附則第2項 inside a 附則.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -17,13 +16,19 @@ KANJI_NUMERAL = "〇零一二三四五六七八九十百千万"
 # Sub-items (イ, ロ, ハ …) follow the iroha order.
 IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
 
-_ARTICLE = re.compile(r"第?\s*([0-9〇零一二三四五六七八九十百千万]+)\s*条((?:\s*の\s*[0-9〇零一二三四五六七八九十百千万]+)*)")
-_BRANCH = re.compile(r"の\s*([0-9〇零一二三四五六七八九十百千万]+)")
+# Bounded repeats: an article number has at most a dozen numerals (一万二千三百四十五) and
+# a few spaces, and unbounded ones make a search quadratic on a long run of numerals or spaces.
+_ARTICLE = re.compile(r"第?\s{0,3}([0-9〇零一二三四五六七八九十百千万]{1,12})\s{0,3}条"
+                      r"((?:\s{0,3}の\s{0,3}[0-9〇零一二三四五六七八九十百千万]{1,12})*)")
+_BRANCH = re.compile(r"の\s{0,3}([0-9〇零一二三四五六七八九十百千万]{1,12})")
+
+
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def to_ascii_digits(text: str) -> str:
     """Full-width digits ０-９ to ASCII; every other character is kept."""
-    return "".join(unicodedata.normalize("NFKC", c) if "０" <= c <= "９" else c for c in text)
+    return text.translate(_ASCII_DIGITS)  # in C: a page of millions of characters costs no Python loop
 
 
 def to_int(numeral: str) -> int:
@@ -82,14 +87,20 @@ def article_num(label: str) -> str | None:
     m = _ARTICLE.search(to_ascii_digits(label))
     if not m:
         return None
-    parts = [to_int(m.group(1))] + [to_int(b) for b in _BRANCH.findall(m.group(2))]
+    try:
+        parts = [to_int(m.group(1))] + [to_int(b) for b in _BRANCH.findall(m.group(2))]
+    except ValueError:  # found by fuzzing: 第0一条, Arabic and kanji numerals run together
+        return None
     return "_".join(str(p) for p in parts)
 
 
 def number_label(label: str) -> str:
-    """A paragraph or item label to e-Gov form: "２" → "2", "三の二" → "3_2", "(1)" → "1", "イ" → "イ"."""
+    """A paragraph or item label to e-Gov form: "２" → "2", "三の二" → "3_2", "(1)" → "1", "イ" → "イ",
+    "第3号の2" → "3_2"; a label that is no number comes back stripped."""
     s = to_ascii_digits(label).strip().strip("()（）〔〕[]").strip()
-    s = re.sub(r"^第|[項号]$", "", s)
+    if len(s) > 40:  # no label is this long: keep it as it is rather than parse it
+        return s
+    s = re.sub(r"^第|[項号](?=の|$)", "", s)  # 第3号の2, as a citation writes it, is 3_2 too
     pieces = re.split(r"\s*の\s*", s)
     try:
         return "_".join(str(to_int(p)) for p in pieces)
@@ -125,6 +136,8 @@ def citation(
     '第5条'
     >>> citation(None, "2", suppl=True)
     '附則第2項'
+    >>> citation(None, "1", single_paragraph=True)  # the one paragraph of an Act without articles
+    '本則'
     """
     out = ""
     if suppl:
@@ -135,7 +148,7 @@ def citation(
         out += _numbered(paragraph, "項")
     if item:
         out += item_label(item)
-    return out
+    return out or "本則"
 
 
 def item_label(item: str) -> str:

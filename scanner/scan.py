@@ -1,5 +1,6 @@
 """The main job: read every input, detect, and write findings.jsonl and errors.jsonl.
 
+Those two files, in the output folder, are all a scan writes there.
 ``on_document`` is called with each document read and its findings, after they
 are written, and ``on_error`` with each input that could not be read.
 ``record_scan`` is the same job recorded in the review store as one scan:
@@ -9,10 +10,11 @@ are written, and ``on_error`` with each input that could not be read.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from . import __version__
 from .models import Document, Finding, ReadError
@@ -41,8 +43,7 @@ def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect,
     (the review app names uploaded files by their uploaded names, not by the temporary paths read)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = ScanSummary()
-    with open(out_dir / "findings.jsonl", "w", encoding="utf-8") as findings, \
-            open(out_dir / "errors.jsonl", "w", encoding="utf-8") as errors:
+    with _fresh(out_dir / "findings.jsonl") as findings, _fresh(out_dir / "errors.jsonl") as errors:
         for got in read_paths(inputs, limits):
             if source_name:
                 got = replace(got, source=source_name(got.source))
@@ -76,3 +77,13 @@ def record_scan(store: "Store", inputs: list, out_dir: Path, limits: Limits, det
     summary = run_scan(inputs, out_dir, limits, detect, partial(store.add_document, scan_id), on_error, source_name)
     store.finish_scan(scan_id, **asdict(summary))
     return scan_id, summary
+
+
+def _fresh(path: Path) -> TextIO:
+    """A new file at ``path``: a file or link left there before is replaced, never written through."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    return open(fd, "w", encoding="utf-8", errors="backslashreplace")  # no text can stop a scan

@@ -1,6 +1,10 @@
+import os
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from scanner.corpus import egov_laws
 
@@ -9,6 +13,32 @@ SAMPLES = ROOT / "corpora" / "samples"
 REIKI = SAMPLES / "reiki"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPECTED = Path(__file__).resolve().parent / "expected"
+
+# Property tests: a few examples each in the default run (the fuzz file stays under ~20 s),
+# thousands with `make fuzz` (--hypothesis-profile=fuzz). Reading a mutated Act takes
+# milliseconds to tens of them, so no per-example deadline.
+_UNHURRIED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("default", max_examples=200, **_UNHURRIED)
+settings.register_profile("fuzz", max_examples=5000, **_UNHURRIED)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Generated cases actually run, per property: printed at the end of the session.
+FUZZ_CASES: Counter = Counter()
+_STARTED = time.monotonic()
+
+
+def count_case(name: str) -> None:
+    FUZZ_CASES[name] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FUZZ_CASES:
+        total = sum(FUZZ_CASES.values())
+        terminalreporter.write_sep("-", f"property tests: {total:,} generated cases in {len(FUZZ_CASES)} "
+                                        f"properties ({settings.default.max_examples} examples each asked; "
+                                        f"session {time.monotonic() - _STARTED:.0f} s)")
+        for name, n in sorted(FUZZ_CASES.items()):
+            terminalreporter.write_line(f"  {n:7,}  {name}")
 
 
 @pytest.fixture(scope="session")

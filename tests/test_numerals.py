@@ -44,3 +44,10 @@ def test_citations_as_a_reviewer_writes_them():
     assert citation("3", "1", suppl=True, suppl_label="平成10年3月30日条例第5号", single_paragraph=True) == \
         "附則(平成10年3月30日条例第5号)第3条"
     assert article_label("8_2") == "第8条の2"
+
+
+def test_labels_as_citations_write_them_and_labels_that_are_no_number():
+    assert number_label("第3号の2") == "3_2" and number_label("第2項") == "2"
+    assert article_num("第0一条") is None  # Arabic and kanji numerals run together
+    assert citation(None, "1", single_paragraph=True) == "本則"  # the one paragraph of an Act without articles
+    assert citation(None, "2") == "第2項"

@@ -13,8 +13,9 @@ from lxml import etree
 
 from ..models import Document, Format, ReadError
 from . import d1law, egov, gyosei, text
-from .builder import DocumentBuilder
+from .builder import DocumentBuilder, TooManyLines
 from .encoding import DecodeError, decode
+from .html import PageRefused
 from .inputs import Input, Limits, iter_inputs
 
 __all__ = ["Limits", "read_document", "read_paths", "detect_format"]
@@ -44,19 +45,20 @@ def detect_format(content: str) -> Format:
     return "text"
 
 
-def read_document(source: str, data: bytes) -> Document | ReadError:
+def read_document(source: str, data: bytes, limits: Limits = Limits()) -> Document | ReadError:
     """Read one input into a Document, or say in a sentence why it cannot be read."""
     try:
         content = decode(data)
         fmt = detect_format(content)
-        builder = DocumentBuilder(source, fmt, data)
+        builder = DocumentBuilder(source, fmt, data, max_lines=limits.max_lines)
         _READERS[fmt](builder, content)
         doc = builder.build()
     except DecodeError as exc:
         return ReadError(source, f"cannot be decoded: {exc}")
     except etree.XMLSyntaxError as exc:
         return ReadError(source, f"malformed XML (truncated or not XML): {exc}")
-    except (UnknownFormat, egov.NotALaw, gyosei.NotGyosei, d1law.NotD1law) as exc:
+    except (UnknownFormat, egov.NotALaw, egov.Refused, PageRefused, gyosei.NotGyosei, d1law.NotD1law,
+            TooManyLines) as exc:
         return ReadError(source, str(exc))
     except RecursionError:
         return ReadError(source, "structure nested too deeply to read")
@@ -64,6 +66,10 @@ def read_document(source: str, data: bytes) -> Document | ReadError:
         return ReadError(source, f"could not be parsed ({type(exc).__name__}: {exc})")
     if not doc.provisions:
         return ReadError(source, f"read as {fmt}, but no 条・項 were found in it")
+    longest = max(doc.provisions, key=lambda p: len(p.text))
+    if len(longest.text) > limits.max_provision_chars:
+        return ReadError(source, f"{longest.citation} runs to {len(longest.text):,} characters, over the "
+                                 f"{limits.max_provision_chars:,}-character limit for one provision; not read")
     return doc
 
 
@@ -71,6 +77,6 @@ def read_paths(paths: list, limits: Limits = Limits()) -> Iterator[Document | Re
     """Every document under ``paths`` (files, folders, zips), or the reason it could not be read."""
     for got in iter_inputs(paths, limits):
         if isinstance(got, Input):
-            yield read_document(got.source, got.data)
+            yield read_document(got.source, got.data, limits)
         else:
             yield got

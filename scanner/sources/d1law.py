@@ -16,11 +16,13 @@ from ..numerals import to_ascii_digits
 from .builder import DocumentBuilder
 from .html import parse_html, table_rows, text_of
 
-_POSITION = re.compile(r"^(\d+(?:\.\d+)*)-(\d+(?:\.\d+)*)-(\d+(?:\.\d+)*)")
+# ASCII digits, a few of them: int() refuses numbers of over 4,300 digits, and \d matches any script's.
+_POSITION = re.compile(r"^([0-9]{1,6}(?:\.[0-9]{1,6})*)-([0-9]{1,6}(?:\.[0-9]{1,6})*)-([0-9]{1,6}(?:\.[0-9]{1,6})*)")
 _LEADING_ARTICLE = re.compile(r"^第[0-9０-９一二三四五六七八九十百千]+条(?:の[0-9０-９一二三四五六七八九十]+)*\s*")
 _LEADING_NUMBER = re.compile(r"^[(（]?[0-9０-９]+[)）]?[　\s]+")
-_NUMBER_LINE = re.compile(r"((?:明治|大正|昭和|平成|令和)(?:元|[0-9０-９]+)年)[0-9０-９]+月[0-9０-９]+日(.+第[0-9０-９]+号)")
-_SUPPL_LABEL = re.compile(r"附\s*則\s*[(（]([^)）]*)[)）]")
+_NUMBER_LINE = re.compile(r"((?:明治|大正|昭和|平成|令和)(?:元|[0-9０-９]{1,4})年)[0-9０-９]{1,2}月[0-9０-９]{1,2}日"
+                          r"(.{1,60}第[0-9０-９]{1,8}号)")
+_SUPPL_LABEL = re.compile(r"附\s{0,3}則\s{0,3}[(（]([^)）]{0,80})[)）]")  # bounded: linear on any heading
 
 
 class NotD1law(ValueError):

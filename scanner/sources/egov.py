@@ -2,7 +2,9 @@
 
 One provision per <Paragraph>, wherever it stands: under an <Article>, directly
 under <MainProvision> or a <SupplProvision>, or (rarely) inside a table cell.
-The XML parser resolves no entity, loads no DTD and reaches no network.
+e-Gov law XML has no DTD: a document with a <!DOCTYPE> is refused before it is
+parsed, so no entity is ever declared, expanded or fetched; the parser itself
+also resolves no entity, loads no DTD and reaches no network.
 """
 
 from __future__ import annotations
@@ -30,13 +32,30 @@ class NotALaw(ValueError):
     """Well-formed XML that is not an e-Gov law document."""
 
 
+class Refused(ValueError):
+    """XML not parsed on purpose: a DTD (entities, external references) or more than the parser's limits."""
+
+
+# libxml2's own limits (text node over 10 MB, nesting deeper than 256, entity amplification):
+# errors about the size of the document, not about its syntax.
+_LIMIT_MESSAGES = ("Resource limit exceeded", "Excessive depth", "XML_PARSE_HUGE", "amplification")
+
+
 def parse_xml(text: str) -> etree._Element:
-    """Parse decoded XML safely; refuse documents that declare entities."""
+    """Parse decoded XML safely: refuse any DTD, say so when a parser limit is hit."""
     text = _XML_DECLARATION.sub("", text, count=1)
-    if re.search(r"<!ENTITY", text[:65536], re.IGNORECASE):
-        raise NotALaw("the XML declares entities (a DTD with <!ENTITY>); refused so that none is expanded or fetched")
-    root = etree.fromstring(text.encode("utf-8"), PARSER)
-    return root
+    # The whole text is searched, not its head: comments may stand before a DOCTYPE.
+    if re.search(r"<!ENTITY", text, re.IGNORECASE):
+        raise Refused("the XML declares entities (a DTD with <!ENTITY>); refused so that none is expanded or fetched")
+    if re.search(r"<!DOCTYPE", text, re.IGNORECASE):
+        raise Refused("the XML has a document type declaration (<!DOCTYPE>), which e-Gov law XML never has; "
+                      "refused so that no DTD or entity is loaded")
+    try:
+        return etree.fromstring(text.encode("utf-8"), PARSER)
+    except etree.XMLSyntaxError as exc:
+        if any(m in str(exc) for m in _LIMIT_MESSAGES):
+            raise Refused(f"XML beyond the parser's limits, not a law as e-Gov publishes it ({exc})") from exc
+        raise
 
 
 def read(builder: DocumentBuilder, text: str) -> None:
@@ -114,6 +133,8 @@ def _paragraph(builder: DocumentBuilder, para: etree._Element, article: str | No
 def _item(builder: DocumentBuilder, item: etree._Element, num: str, nested: list) -> None:
     title = sentence = ""
     for el in item:
+        if not isinstance(el.tag, str):
+            continue
         if el.tag.endswith("Title"):
             title = _text(el)
         elif el.tag.endswith("Sentence"):
@@ -123,7 +144,7 @@ def _item(builder: DocumentBuilder, item: etree._Element, num: str, nested: list
         if el.tag in _ITEM_TAGS:  # sub-items are numbered by their title: 3-イ, 3-イ-(1)
             label = _text(el.find(f"{el.tag}Title")) or el.get("Num") or ""
             _item(builder, el, f"{num}-{label}", nested)
-        elif not (el.tag.endswith("Title") or el.tag.endswith("Sentence")):
+        elif isinstance(el.tag, str) and not (el.tag.endswith("Title") or el.tag.endswith("Sentence")):
             _block(builder, el, nested)
 
 

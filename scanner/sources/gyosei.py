@@ -14,8 +14,8 @@ from ..numerals import article_num, number_label
 from .builder import DocumentBuilder
 from .html import has_class, parse_html, table_rows, text_of
 
-_ERA_YEAR = re.compile(r"^((?:明治|大正|昭和|平成|令和)(?:元|\d+)年)")
-_SUPPL_LABEL = re.compile(r"附\s*則\s*[(（]([^)）]*)[)）]")
+_ERA_YEAR = re.compile(r"^((?:明治|大正|昭和|平成|令和)(?:元|\d{1,4})年)")
+_SUPPL_LABEL = re.compile(r"附\s{0,3}則\s{0,3}[(（]([^)）]{0,80})[)）]")  # bounded: linear on any heading
 
 
 class NotGyosei(ValueError):
