@@ -18,7 +18,8 @@ Two stages, so that the parser runs only where it decides something:
 The threshold is 0.4, below the even 0.5, for recall first: measured on the
 gold data by cross-validation it trades 0.08 of precision for 0.05 of recall.
 
-A type with too few gold positives to learn from is decided by its rules and
+A candidate vetoed by an exclusion (``rules/exclusions.jsonl``) scores 0. A
+type with too few gold positives to learn from is decided by its rules and
 exclusions alone.
 """
 
@@ -56,6 +57,7 @@ class Candidate:
     modality: str
     window: str
     features: dict = field(default_factory=dict)
+    vetoed: bool = False  # an exclusion settles it: never flagged
     syntax: list[TriggerSyntax] | None = None  # filled when the candidate is parsed
 
     def parse(self) -> list[TriggerSyntax]:
@@ -82,7 +84,7 @@ def candidates(text: str, rules: RuleSet) -> list[Candidate]:
         feats["hits"] = float(np.log1p(len(mine)))
         main = next((m for m in modalities if m != "none"), "none")
         out.append(Candidate(label, text, mine, [e.id for e in exclusions], [e.reason for e in exclusions],
-                             main, window, feats))
+                             main, window, feats, vetoed=any(e.vetoes(label) for e in exclusions)))
     return out
 
 
@@ -148,6 +150,7 @@ class TypeModel:
         if self.rules_only:
             return np.array([0.0 if c.excluded else 0.9 for c in cands])
         scores = self.base.predict_proba(cands)[:, 1]
+        scores[[c.vetoed for c in cands]] = 0.0
         if self.refine is not None:
             band = np.flatnonzero((scores >= BAND[0]) & (scores < BAND[1]))
             if len(band):

@@ -3,7 +3,10 @@
 Each rule is ``{"id", "label", "pattern", "note"}``; the id travels with every
 hit so a finding can say which rules found it. Exclusions are
 ``{"id", "pattern", "reason"}``: signals shown to the reviewer and fed to the
-classifier (罰則, 準用, definitions, an electronic alternative …).
+classifier (罰則, 準用, definitions, an electronic alternative …). An exclusion
+with ``"veto": [types]`` (``"*"`` for all) settles the case on its own: a
+provision that only punishes, or only charges the fee for a course, is never
+flagged for those types, whatever the classifier says.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ class Exclusion:
     id: str
     pattern: re.Pattern
     reason: str
+    veto: tuple[str, ...] = ()  # types this exclusion rejects outright; "*" for every type
+
+    def vetoes(self, label: str) -> bool:
+        return "*" in self.veto or label in self.veto
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class RuleSet:
                 except (ValueError, KeyError, re.error) as exc:
                     raise ValueError(f"{path}:{n}: bad rule: {exc}") from exc
                 if path.stem == "exclusions":
-                    exclusions.append(Exclusion(row["id"], pattern, row["reason"]))
+                    exclusions.append(Exclusion(row["id"], pattern, row["reason"], tuple(row.get("veto", ()))))
                 elif row.get("label") not in TYPES:
                     raise ValueError(f"{path}:{n}: unknown label {row.get('label')!r}")
                 else:
