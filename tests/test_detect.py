@@ -74,3 +74,25 @@ def test_a_model_built_by_another_install_is_refused(model_path, tmp_path):
 def test_scan_without_a_model_says_how_to_build_one(tmp_path, capsys):
     assert main(["scan", str(REIKI), "--out", str(tmp_path / "out"), "--model", str(tmp_path / "none.joblib")]) == 2
     assert "scanner train" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sentence, trigger, predicate, modality, actor, obj, causative", [
+    # 家畜商法 第11条の3第1項 (abridged): an authority makes its officials inspect books
+    ("都道府県知事は、その職員に、家畜商の事業所に立ち入り、帳簿書類を検査させることができる。", "検査",
+     "検査", "permission", "知事", "帳簿書類", True),
+    # 銀行法 第52条の40第3項: a prohibition of the act
+    ("銀行代理業者以外の者は、第一項の標識又はこれに類似する標識を掲示してはならない。", "掲示",
+     "掲示", "prohibition", "者", "標識", False),
+    # 食鳥処理の事業の規制及び食鳥検査に関する法律 第15条第1項: a duty to undergo an inspection
+    ("食鳥処理業者は、食鳥をとさつしようとするときは、その食鳥の生体の状況について都道府県知事が行う検査を受けなければならない。",
+     "検査",
+     "受ける", "obligation", "", "", False),
+])
+def test_ginza_gives_the_predicate_modality_actor_and_object_of_a_trigger(
+        sentence, trigger, predicate, modality, actor, obj, causative):
+    from scanner.syntax import analyse
+
+    start = sentence.index(trigger)
+    syn = analyse(sentence, start, start + len(trigger))
+    assert (syn.predicate, syn.modality, syn.actor, syn.obj, syn.causative) == (
+        predicate, modality, actor, obj, causative)
