@@ -85,8 +85,10 @@ def test_printed_on_a3_landscape_one_page_wide_with_rows_tall_enough_for_their_t
     assert ws["A1"].font.name == "Calibri" and ws["A1"].font.b
     text_col = HEADERS.index("条文") + 1
     rows = range(2, ws.max_row + 1)
-    heights = {len(ws.cell(r, text_col).value): ws.row_dimensions[r].height for r in rows}
-    assert heights[max(heights)] > heights[min(heights)] >= 18
+    for r in rows:  # every row as tall as the most-wrapped of its cells needs
+        assert ws.row_dimensions[r].height == _row_height([ws.cell(r, c).value for c in range(1, len(COLUMNS) + 1)])
+    longest = max(rows, key=lambda r: len(ws.cell(r, text_col).value))
+    assert ws.row_dimensions[longest].height > 18  # the longest 条文 takes several lines
     # a 条文 of 60 full-width characters: 27 fit a line of the 60-wide column, so three lines
     assert _row_height([None] * 5 + ["あ" * 60]) == 54
     assert _row_height(["x" * 100_000]) == 409  # Excel's largest row

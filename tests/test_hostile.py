@@ -167,8 +167,8 @@ def _good(batch: Path) -> list[str]:
     for path in samples:
         shutil.copy(path, good / path.name)
     # a name that is not UTF-8: a Shift_JIS file name, as a Japanese zip extracted on Linux leaves it
-    os.rename(good / "k518RG00000080.html", os.fsencode(good) + "/駐車場条例.html".encode("cp932"))
-    names = [p.name for p in samples if p.name != "k518RG00000080.html"] + ["駐車場条例.html", "one-line.html", "mixed.txt"]
+    os.rename(good / "rumoi-akiya-jorei.html", os.fsencode(good) + "/空家条例.html".encode("cp932"))
+    names = [p.name for p in samples if p.name != "rumoi-akiya-jorei.html"] + ["空家条例.html", "one-line.html", "mixed.txt"]
     # one line of 19 MB: a ぎょうせい page with its line ends removed and its body repeated
     page = (REIKI / "gyosei" / "k518RG00000055.html").read_bytes().replace(b"\r", b"").replace(b"\n", b"")
     head, body = page.split(b"<body>", 1)
@@ -246,7 +246,7 @@ def test_scan_of_good_and_hostile_files_in_one_batch(tmp_path, model_path):
     findings = _lines(out / "findings.jsonl")
     scanned = by_file([f for f in findings if f["source"].startswith(str(batch / "good"))], batch)
     assert scanned == by_file(_lines(tmp_path / "out-alone" / "findings.jsonl"), alone)
-    assert "good/駐車場条例.html" in scanned  # read, and named in readable text
+    assert "good/空家条例.html" in scanned  # read, and named in readable text
     mixed = {f["citation"]: f["text"] for f in findings if f["source"].endswith("mixed.txt")}
     assert mixed["第1条第1項"] == "職員は、文書を事務所に備え置き、閲覧に供しなければならない。"  # Shift_JIS
     assert mixed["第1条第2項"] == "前項の文書の目録は、庁舎の掲示場に掲示しなければならない。"  # UTF-8
