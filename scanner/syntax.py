@@ -2,8 +2,9 @@
 
 The parser is the expensive stage (a few thousand characters a second), so it
 parses only the sentence around a trigger, only when the classifier asks for
-it, and remembers sentences it has seen (statutes repeat their formulas) in a
-bounded cache. Each parse runs in a spaCy memory zone, so the strings of a long
+it, and remembers the triggers it has seen (statutes repeat their formulas) in
+a bounded cache. The triggers of a document's candidates are analysed together:
+each sentence parsed once, all of them in one batch. Each parse runs in a spaCy memory zone, so the strings of a long
 batch do not pile up in the vocabulary; only plain strings leave it, and a lock
 keeps a process's threads (a Dask worker's) from parsing at once.
 GiNZA is loaded once per process, with NER disabled and thinc's NumpyOps
@@ -19,11 +20,14 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 MAX_SENTENCE = 220  # characters parsed around one trigger
 _SENTENCE_END = re.compile(r"[。\n]")
 _PARSING = threading.Lock()
+SEEN_KEPT = 50_000  # triggers whose syntax is remembered, by (sentence, offsets): a few MB
+_seen: OrderedDict[tuple[str, int, int], "TriggerSyntax"] = OrderedDict()  # least recently used first
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,16 +78,29 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
 
 def analyse(text: str, start: int, end: int) -> TriggerSyntax:
     """The syntax of the trigger ``text[start:end]`` inside a provision's text."""
-    sentence, s, e = sentence_around(text, start, end)
-    return _analyse(sentence, s, e)
+    return analyse_all([(text, start, end)])[0]
 
 
-@functools.lru_cache(maxsize=50_000)
-def _analyse(sentence: str, start: int, end: int) -> TriggerSyntax:
+def analyse_all(triggers: list[tuple[str, int, int]]) -> list[TriggerSyntax]:
+    """``analyse`` for each ``(text, start, end)``: the sentences not seen before are parsed once each, in one
+    batch (GiNZA's ``pipe``: 1.7 times as fast as one by one, and the same parses on the gold data)."""
+    keys = [sentence_around(*trigger) for trigger in triggers]
     with _PARSING:  # also keeps two threads from loading GiNZA twice
-        parser = nlp()
-        with parser.memory_zone():
-            return _trigger_syntax(parser(sentence), start, end)
+        todo = [key for key in dict.fromkeys(keys) if key not in _seen]
+        if todo:
+            parser = nlp()
+            sentences = list(dict.fromkeys(sentence for sentence, _, _ in todo))
+            with parser.memory_zone():
+                docs = dict(zip(sentences, parser.pipe(sentences, batch_size=16)))
+                for sentence, start, end in todo:
+                    _seen[sentence, start, end] = _trigger_syntax(docs[sentence], start, end)
+        found = []
+        for key in keys:
+            _seen.move_to_end(key)
+            found.append(_seen[key])
+        while len(_seen) > SEEN_KEPT:
+            _seen.popitem(last=False)
+    return found
 
 
 def _trigger_syntax(doc, start: int, end: int) -> TriggerSyntax:
