@@ -7,6 +7,7 @@ import argparse
 import json
 import sqlite3
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -181,6 +182,9 @@ def _scan(args: argparse.Namespace, limits: Limits, detector: Detector) -> int:
                         {"path": str(args.model), **detector.versions, "rejected": args.all},
                         engine=engine, on_progress=on_progress)
                 print(f"recorded as scan {scan_id} in {args.db}", file=sys.stderr)
+    except BrokenProcessPool:
+        print("error: a worker process died (killed, or out of memory); try fewer --workers", file=sys.stderr)
+        return 2
     except OSError as exc:  # the output folder, not an input: nothing can be reported
         print(f"error: cannot write the results to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
