@@ -111,9 +111,9 @@ def new_scan(store: Store) -> None:
                 inputs, described, source_name = [path], [str(path)], None
             errors = []
             with st.spinner("スキャンしています…"):
-                scan_id, summary = record_scan(store, inputs, Path(tmp) / "out", Limits(), scanner.findings,
-                                               {"path": str(MODEL), **scanner.versions}, described=described,
-                                               on_error=errors.append, source_name=source_name)
+                model = {"path": str(MODEL), **scanner.versions, "rejected": False}  # as `scanner scan --db` says
+                scan_id, summary = record_scan(store, inputs, Path(tmp) / "out", Limits(), scanner.findings, model,
+                                               described=described, on_error=errors.append, source_name=source_name)
         st.session_state["pending_scan"] = scan_id
         st.session_state["scan_report"] = (scan_id, summary.documents, summary.findings,
                                            [(e.source, e.reason) for e in errors])

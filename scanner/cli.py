@@ -7,7 +7,11 @@ import argparse
 import json
 import sqlite3
 import sys
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from typing import Callable, Iterator
 
 from . import __version__
 from .detect import DEFAULT_GOLD, DEFAULT_MODEL, Detector, ModelMismatch, load_gold
@@ -15,9 +19,10 @@ from .evaluate import cross_validated, report
 from .export import export
 from .importer import import_sheet
 from .models import ReadError, provision_record
-from .scan import record_scan, run_scan
+from .parallel import DaskCluster, Engine, Processes, default_workers
+from .scan import ScanSummary, record_scan, run_scan
 from .sources import Limits, read_paths
-from .sources.inputs import MB
+from .sources.inputs import MB, iter_inputs
 from .store import DEFAULT_PATH as DEFAULT_STORE
 from .store import Store, StoreError
 
@@ -36,7 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     p_scan.add_argument("--out", required=True, type=Path, help="output folder")
     p_scan.add_argument("--all", action="store_true", help="also write candidates the classifier rejects")
     p_scan.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model built by `scanner train`")
-    p_scan.add_argument("--db", type=Path, help="also record the scan in this review store (reviews/review.sqlite)")
+    p_scan.add_argument("--db", type=Path, help="also record the scan in this review store (reviews/review.sqlite); "
+                        "documents unchanged since the last scan recorded there are carried over, not scanned again")
+    p_scan.add_argument("--workers", type=_positive(int), default=default_workers(),
+                        help="worker processes of the local engine (default: the cores, %(default)s)")
+    p_scan.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local: worker processes on this machine; dask: the workers of a Dask cluster")
+    p_scan.add_argument("--scheduler", help="address of the Dask scheduler (tcp://HOST:8786), with --engine dask")
+    p_scan.add_argument("--quiet", action="store_true", help="no progress bar")
     _limit_options(p_scan)
 
     p_export = sub.add_parser("export", help="write the 点検結果一覧表 of a scan in the review store (.xlsx or .csv)")
@@ -84,6 +96,9 @@ def _run(args: argparse.Namespace) -> int:
                     max_provision_chars=args.max_provision_chars)
     if args.command == "parse":
         return _parse(args.inputs, limits)
+    if args.engine == "dask" and not args.scheduler:
+        print("error: --engine dask needs --scheduler ADDRESS (of `dask scheduler`)", file=sys.stderr)
+        return 2
     try:
         detector = Detector.load(args.model)
     except (FileNotFoundError, ModelMismatch) as exc:
@@ -145,28 +160,64 @@ def _eval(gold_path: Path, model_path: Path, folds: int) -> int:
 
 
 def _scan(args: argparse.Namespace, limits: Limits, detector: Detector) -> int:
-    def detect(doc):
-        return detector.findings(doc, args.all)
-
+    detect = partial(detector.findings, include_rejected=args.all)  # picklable: it travels to the workers
     try:
-        if args.db is None:
-            summary = run_scan(args.inputs, args.out, limits, detect)
-        else:
-            try:
-                store = Store(args.db)
-            except (StoreError, sqlite3.Error) as exc:
-                print(f"error: {args.db}: {exc}", file=sys.stderr)
-                return 2
-            with store:
-                scan_id, summary = record_scan(store, args.inputs, args.out, limits, detect,
-                                               {"path": str(args.model), **detector.versions})
-            print(f"recorded as scan {scan_id} in {args.db}", file=sys.stderr)
+        engine = _engine(args, detect)
+    except OSError as exc:  # no scheduler at that address
+        print(f"error: cannot reach the Dask scheduler at {args.scheduler}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with _progress(args, limits) as on_progress:
+            if args.db is None:
+                summary = run_scan(args.inputs, args.out, limits, detect, engine=engine, on_progress=on_progress)
+            else:
+                try:
+                    store = Store(args.db)
+                except (StoreError, sqlite3.Error) as exc:
+                    print(f"error: {args.db}: {exc}", file=sys.stderr)
+                    return 2
+                with store:
+                    scan_id, summary = record_scan(
+                        store, args.inputs, args.out, limits, detect,
+                        {"path": str(args.model), **detector.versions, "rejected": args.all},
+                        engine=engine, on_progress=on_progress)
+                print(f"recorded as scan {scan_id} in {args.db}", file=sys.stderr)
+    except BrokenProcessPool:
+        print("error: a worker process died (killed, or out of memory); try fewer --workers", file=sys.stderr)
+        return 2
     except OSError as exc:  # the output folder, not an input: nothing can be reported
         print(f"error: cannot write the results to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"{summary.documents} documents, {summary.provisions} provisions, {summary.findings} findings, "
+    finally:
+        if engine is not None:
+            engine.close()
+    carried = f" ({summary.carried} unchanged, carried over)" if summary.carried else ""
+    print(f"{summary.documents} documents{carried}, {summary.provisions} provisions, {summary.findings} findings, "
           f"{summary.errors} inputs not read (see {args.out / 'errors.jsonl'})", file=sys.stderr)
     return 0 if summary.documents else 1
+
+
+def _engine(args: argparse.Namespace, detect) -> Engine | None:
+    """None: this process does the work (one worker needs no pool)."""
+    if args.engine == "dask":
+        return DaskCluster(detect, args.scheduler)
+    return Processes(detect, args.workers) if args.workers > 1 else None
+
+
+@contextmanager
+def _progress(args: argparse.Namespace, limits: Limits) -> Iterator[Callable | None]:
+    """A progress bar on stderr (documents, findings, time left), updated after each input; None with --quiet."""
+    if args.quiet:
+        yield None
+        return
+    from tqdm import tqdm
+
+    total = sum(1 for _ in iter_inputs(args.inputs, limits))  # a walk reading the bytes, not parsing them
+    with tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True) as bar:
+        def update(summary: ScanSummary) -> None:
+            bar.update(1)
+            bar.set_postfix(findings=summary.findings, refresh=False)
+        yield update
 
 
 def _export(db: Path, out: Path, scan_id: int | None) -> int:

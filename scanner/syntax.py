@@ -2,27 +2,41 @@
 
 The parser is the expensive stage (a few thousand characters a second), so it
 parses only the sentence around a trigger, only when the classifier asks for
-it, and remembers sentences it has seen (statutes repeat their formulas).
+it, and remembers the triggers it has seen (statutes repeat their formulas) in
+a bounded cache. The triggers of a document's candidates are analysed together:
+each sentence parsed once, all of them in one batch. Each parse runs in a spaCy memory zone, so the strings of a long
+batch do not pile up in the vocabulary; only plain strings leave it, and a lock
+keeps a process's threads (a Dask worker's) from parsing at once.
 GiNZA is loaded once per process, with NER disabled and thinc's NumpyOps
 without blis (the generic blis kernel on these machines is six times slower
-and gives identical parses).
+and gives identical parses), and numpy's BLAS held to one thread: the
+parser's matrices are small, and OpenBLAS's extra threads only spin against
+the other work of the machine (a sentence took 260 ms instead of 13 ms on two
+busy cores). A scan runs in parallel over documents instead.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 MAX_SENTENCE = 220  # characters parsed around one trigger
 _SENTENCE_END = re.compile(r"[。\n]")
+_PARSING = threading.Lock()
+SEEN_KEPT = 50_000  # triggers whose syntax is remembered, by (sentence, offsets): a few MB
+_seen: OrderedDict[tuple[str, int, int], "TriggerSyntax"] = OrderedDict()  # least recently used first
 
 
 @functools.lru_cache(maxsize=1)
 def nlp():
     """The GiNZA pipeline, loaded on first use."""
+    from threadpoolctl import threadpool_limits
     from thinc.api import NumpyOps, set_current_ops
 
+    threadpool_limits(1, user_api="blas")  # for the rest of the process
     set_current_ops(NumpyOps(use_blis=False))
     import spacy
 
@@ -64,13 +78,32 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int, int]:
 
 def analyse(text: str, start: int, end: int) -> TriggerSyntax:
     """The syntax of the trigger ``text[start:end]`` inside a provision's text."""
-    sentence, s, e = sentence_around(text, start, end)
-    return _analyse(sentence, s, e)
+    return analyse_all([(text, start, end)])[0]
 
 
-@functools.lru_cache(maxsize=50_000)
-def _analyse(sentence: str, start: int, end: int) -> TriggerSyntax:
-    doc = nlp()(sentence)
+def analyse_all(triggers: list[tuple[str, int, int]]) -> list[TriggerSyntax]:
+    """``analyse`` for each ``(text, start, end)``: the sentences not seen before are parsed once each, in one
+    batch (GiNZA's ``pipe``: 1.7 times as fast as one by one, and the same parses on the gold data)."""
+    keys = [sentence_around(*trigger) for trigger in triggers]
+    with _PARSING:  # also keeps two threads from loading GiNZA twice
+        todo = [key for key in dict.fromkeys(keys) if key not in _seen]
+        if todo:
+            parser = nlp()
+            sentences = list(dict.fromkeys(sentence for sentence, _, _ in todo))
+            with parser.memory_zone():
+                docs = dict(zip(sentences, parser.pipe(sentences, batch_size=16)))
+                for sentence, start, end in todo:
+                    _seen[sentence, start, end] = _trigger_syntax(docs[sentence], start, end)
+        found = []
+        for key in keys:
+            _seen.move_to_end(key)
+            found.append(_seen[key])
+        while len(_seen) > SEEN_KEPT:
+            _seen.popitem(last=False)
+    return found
+
+
+def _trigger_syntax(doc, start: int, end: int) -> TriggerSyntax:
     tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
     if not tokens:
         return TriggerSyntax("", "", "", "none", "", "", False)
