@@ -5,8 +5,9 @@ process and its workers, sampled every 0.1 s with psutil) and wall time are its
 own. Printed:
 
 - the keyword scan (every file read by the same reader, ``RuleSet.keyword_types``
-  over each provision; the faster of two runs, the machine may be shared) and the scan (``scanner scan --workers N``): documents,
-  characters, characters per second, wall time, peak RSS, and the ratio of the times;
+  over each provision; the faster of two runs, the machine may be shared) and
+  the scan (``scanner scan --workers N``): documents, characters, characters per
+  second, wall time, peak RSS, and the ratio of the times;
 - a re-scan with ``--db`` of the unchanged corpus against the first scan into the same store;
 - a scaling table: workers × documents (the first N Acts by file name).
 
