@@ -4,9 +4,10 @@ The parser is the expensive stage (a few thousand characters a second), so it
 parses only the sentence around a trigger, only when the classifier asks for
 it, and remembers the triggers it has seen (statutes repeat their formulas) in
 a bounded cache. The triggers of a document's candidates are analysed together:
-each sentence parsed once, all of them in one batch. Each parse runs in a spaCy memory zone, so the strings of a long
-batch do not pile up in the vocabulary; only plain strings leave it, and a lock
-keeps a process's threads (a Dask worker's) from parsing at once.
+each sentence parsed once, all of them in one batch. Each batch runs in a spaCy
+memory zone, so the strings of a long batch do not pile up in the vocabulary;
+only plain strings leave it, and a lock keeps a process's threads (a Dask
+worker's) from parsing at once.
 GiNZA is loaded once per process, with NER disabled and thinc's NumpyOps
 without blis (the generic blis kernel on these machines is six times slower
 and gives identical parses), and numpy's BLAS held to one thread: the
