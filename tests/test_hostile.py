@@ -196,7 +196,6 @@ def _run(cmd: list[str], cwd: Path, env: dict, stdout: Path, stderr: Path) -> tu
     return proc.returncode, usage.ru_maxrss * 1024  # ru_maxrss is in KB on Linux
 
 
-@pytest.mark.skipif(not hasattr(os, "wait4") or not hasattr(os, "mkfifo"), reason="POSIX only")
 def test_scan_of_good_and_hostile_files_in_one_batch(tmp_path, model_path):
     batch, outside, out = tmp_path / "batch", tmp_path / "outside", tmp_path / "out"
     home, cwd, tmp = tmp_path / "home", tmp_path / "cwd", tmp_path / "tmp"
