@@ -36,6 +36,7 @@ class Scanned:
 
     document: Document | ReadError
     findings: tuple[Finding, ...] = ()
+    carried: bool = False  # taken from an earlier scan in the store, not read and detected again
 
 
 def scan_input(detect: Detect, inp: Input, limits: Limits) -> Scanned:

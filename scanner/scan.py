@@ -57,10 +57,9 @@ def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect,
     out_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or Serial(detect)
     summary = ScanSummary()
-    carried: set[int] = set()
 
     def tasks() -> Iterator:
-        for n, got in enumerate(iter_inputs(inputs, limits)):
+        for got in iter_inputs(inputs, limits):
             if isinstance(got, ReadError):
                 yield done(Scanned(_renamed(got, source_name)))
                 continue
@@ -68,13 +67,12 @@ def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect,
                 got = Input(source_name(got.source), got.data)
             earlier = reuse(got.source, hashlib.sha256(got.data).hexdigest()) if reuse else None
             if earlier is not None:
-                carried.add(n)
                 yield done(earlier)
             else:
                 yield engine.submit(got, limits)
 
     with _fresh(out_dir / "findings.jsonl") as findings, _fresh(out_dir / "errors.jsonl") as errors:
-        for n, scanned in enumerate(in_order(tasks(), engine.workers * WINDOW_PER_WORKER)):
+        for scanned in in_order(tasks(), engine.workers * WINDOW_PER_WORKER):
             got = scanned.document
             if isinstance(got, ReadError):
                 summary.errors += 1
@@ -85,9 +83,7 @@ def run_scan(inputs: list, out_dir: Path, limits: Limits, detect: Detect,
                 summary.documents += 1
                 summary.provisions += len(got.provisions)
                 summary.findings += len(scanned.findings)
-                if n in carried:
-                    summary.carried += 1
-                    carried.discard(n)
+                summary.carried += scanned.carried
                 for finding in scanned.findings:
                     findings.write(json.dumps(finding.record(), ensure_ascii=False) + "\n")
                 if on_document:
@@ -134,7 +130,7 @@ def _unchanged(store: "Store", sameness: dict, source: str, sha256: str) -> Scan
     recorded = store.unchanged_document(source, sha256)
     if recorded is None or _sameness(recorded.model) != sameness:
         return None
-    return Scanned(recorded.document, recorded.findings)
+    return Scanned(recorded.document, recorded.findings, carried=True)
 
 
 def _fresh(path: Path) -> TextIO:
