@@ -65,14 +65,9 @@ class Candidate:
     vetoed: bool = False  # an exclusion settles it: never flagged
     syntax: list[TriggerSyntax] | None = None  # filled when the candidate is parsed
 
-    def parse(self) -> list[TriggerSyntax]:
-        """GiNZA syntax of the first triggers (parsed once, on demand)."""
-        parse_all([self])
-        return self.syntax
-
 
 def parse_all(cands: list[Candidate]) -> None:
-    """``Candidate.parse`` for each candidate, with all their sentences parsed in one batch."""
+    """Fill ``syntax`` (and the modality it reads) of each candidate not parsed yet, all sentences in one batch."""
     todo = [c for c in cands if c.syntax is None]
     found = iter(analyse_all([(c.text, h.start, h.end) for c in todo for h in c.hits[:SYNTAX_HITS]]))
     for c in todo:
@@ -114,7 +109,7 @@ def _syntax_features(cands: list[Candidate]) -> list[dict]:
     out = []
     for c in cands:
         feats = dict(c.features)
-        for s in c.parse():
+        for s in c.syntax:
             feats.update(s.features())
         out.append(feats)
     return out
