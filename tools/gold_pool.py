@@ -1,12 +1,19 @@
 """Draw the provisions to label for corpora/gold/ and split them into labelling batches.
 
-The pool (ANNOTATION.md, issue "Detection"): every keyword hit in the main body
-of the municipal-type Acts listed below, plus random provisions without any
-keyword from the whole shared corpus. The reserved evaluation Acts are not in
-the corpus at all. Batches are shuffled so that no batch is one law; the
-first DOUBLE batches are labelled twice, independently.
+Round 1 (ANNOTATION.md, issue "Detection"): every keyword hit in the main body
+of the municipal-type Acts in ``ACTS``, plus random provisions without any
+keyword from the whole shared corpus (batches 00-42, 00-09 labelled twice).
 
-    python tools/gold_pool.py EGOV_DIR OUT_DIR
+Round 2, for the types round 1 had few positives of (目視, 定期検査, 常駐・専任,
+書面掲示, 対面講習, 記録媒体): every provision of the main body where a rule of
+``rules/`` fires, in the Acts of ``ACTS_2`` (at most the cap given there, drawn
+at random), plus random provisions where no rule fires and no keyword occurs
+(batches 43 on, the first DOUBLE_2 of them labelled twice). Acts the tests use
+as unseen text are not drawn. The reserved evaluation Acts are not in the
+corpus at all. Batches are shuffled so that no batch is one law.
+
+    python tools/gold_pool.py EGOV_DIR OUT_DIR           # round 1
+    python tools/gold_pool.py EGOV_DIR OUT_DIR --round 2 # round 2 (reads OUT_DIR's round-1 batches)
 """
 
 from __future__ import annotations
@@ -43,6 +50,30 @@ RANDOM_NEGATIVES = 450
 BATCH = 50
 DOUBLE = 10
 SEED = 20261123
+
+ACTS_2 = {  # LawId: (name, at most this many rule candidates; None: all)
+    "326AC0000000204": ("高圧ガス保安法", 60), "326AC0000000185": ("道路運送車両法", 50), "404AC0000000051": ("計量法", 60),
+    "326AC1000000166": ("家畜伝染病予防法", 45), "325AC0000000151": ("植物防疫法", 30),
+    "332AC0000000167": ("放射性同位元素等の規制に関する法律", 40), "401AC0000000083": ("貨物自動車運送事業法", None),
+    "342AC0000000081": ("住民基本台帳法", None), "325AC0100000123": ("精神保健福祉法", None),
+    "414AC0000000103": ("健康増進法", None), "413AC0000000057": ("自動車運転代行業法", None),
+    "502AC0000000060": ("賃貸住宅管理業法", None), "406AC0000000077": ("不動産特定共同事業法", None),
+    "322AC0000000049": ("労働基準法", None), "323AC0000000082": ("農薬取締法", None), "325AC0000000127": ("肥料法", None),
+    "328AC0000000014": ("麻薬及び向精神薬取締法", None), "326AC0100000252": ("覚醒剤取締法", None),
+    "329AC0000000071": ("あへん法", None), "332AC0000000161": ("自然公園法", None), "407AC0000000123": ("耐震改修促進法", None),
+    "324AC1000000279": ("国際観光ホテル整備法", None), "412AC0000000104": ("建設リサイクル法", None),
+    "425AC0000000070": ("食品表示法", None), "331AC0000000121": ("倉庫業法", None), "401AC0000000082": ("貨物利用運送事業法", None),
+    "346AC0000000035": ("卸売市場法", None), "345AC1000000019": ("柔道整復師法", None),
+    "322AC0000000217": ("あん摩マツサージ指圧師、はり師、きゆう師等に関する法律", None), "333AC0000000056": ("学校保健安全法", None),
+    "418AC0000000077": ("認定こども園法", None), "339AC0000000129": ("母子及び父子並びに寡婦福祉法", None),
+    "413AC0000000147": ("電磁的記録式投票機特例法", None), "327AC0000000229": ("農地法", None), "324AC0000000188": ("測量法", 30),
+    "344AC0000000064": ("職業能力開発促進法", 30), "323AC0000000203": ("保健師助産師看護師法", None),
+    "337AC0000000100": ("ビル用水法", None), "363AC0000000040": ("港湾労働法", None), "428AC0000000089": ("技能実習法", 40),
+}
+RANDOM_NEGATIVES_2 = 100
+FIRST_BATCH_2 = 43
+DOUBLE_2 = 5
+SEED_2 = 20261124
 
 
 def keywords(rules_dir: Path) -> list[str]:
@@ -83,5 +114,45 @@ def main(egov_dir: Path, out_dir: Path) -> None:
           f"= {len(pool)} provisions in {len(batches)} batches; batches 00-{DOUBLE - 1:02d} are labelled twice")
 
 
+def round_2(egov_dir: Path, out_dir: Path) -> None:
+    from scanner.rules import RuleSet
+
+    rules = RuleSet.load()
+    words = keywords(Path(__file__).resolve().parent.parent / "rules")
+    done = {json.loads(line)["id"] for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()}
+    rng = random.Random(SEED_2)
+    picked, others = [], []
+    for path in sorted(egov_dir.glob("*.xml")):
+        doc = read_document(path.name, path.read_bytes())
+        law_id = path.stem
+        found = []
+        for prov in doc.provisions:
+            if prov.part != "main" or not prov.text.strip():
+                continue
+            rec = unit(law_id, doc, prov)
+            if rec["id"] in done:
+                continue
+            if rules.hits(prov.text):
+                found.append(rec)
+            elif not any(w in prov.text for w in words):
+                others.append(rec)
+        if law_id in ACTS_2:
+            cap = ACTS_2[law_id][1]
+            picked += found if cap is None or len(found) <= cap else rng.sample(found, cap)
+    pool = picked + rng.sample([o for o in others if o["law_id"] not in ACTS_2], RANDOM_NEGATIVES_2)
+    rng.shuffle(pool)
+    batches = [pool[i:i + BATCH] for i in range(0, len(pool), BATCH)]
+    for n, batch in enumerate(batches, start=FIRST_BATCH_2):
+        with open(out_dir / f"batch_{n:02d}.jsonl", "w", encoding="utf-8") as fh:
+            for rec in batch:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    last = FIRST_BATCH_2 + len(batches) - 1
+    print(f"{len(picked)} rule candidates in {len(ACTS_2)} Acts + {RANDOM_NEGATIVES_2} random without one = {len(pool)} "
+          f"provisions in batches {FIRST_BATCH_2}-{last}; {FIRST_BATCH_2}-{FIRST_BATCH_2 + DOUBLE_2 - 1} are labelled twice")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    if sys.argv[3:] == ["--round", "2"]:
+        round_2(Path(sys.argv[1]), Path(sys.argv[2]))
+    else:
+        main(Path(sys.argv[1]), Path(sys.argv[2]))
