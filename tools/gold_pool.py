@@ -12,8 +12,18 @@ at random), plus random provisions where no rule fires and no keyword occurs
 as unseen text are not drawn. The reserved evaluation Acts are not in the
 corpus at all. Batches are shuffled so that no batch is one law.
 
-    python tools/gold_pool.py EGOV_DIR OUT_DIR           # round 1
-    python tools/gold_pool.py EGOV_DIR OUT_DIR --round 2 # round 2 (reads OUT_DIR's round-1 batches)
+Round 3, more of the same types from the whole corpus: in every Act not drawn
+before (and not used by the tests), the provisions where a rule of one of
+``WEAK`` fires, at most PER_ACT_3 per Act, PICK_3 of them at random, plus
+RANDOM_NEGATIVES_3 random provisions where no rule fires (batches 64 on, the
+first DOUBLE_3 labelled twice).
+
+Each round reads the batches of the rounds before it from OUT_DIR and never
+draws a provision twice.
+
+    python tools/gold_pool.py EGOV_DIR OUT_DIR             # round 1
+    python tools/gold_pool.py EGOV_DIR OUT_DIR --round 2   # with batches 00-42 in OUT_DIR
+    python tools/gold_pool.py EGOV_DIR OUT_DIR --round 3   # with batches 00-63 in OUT_DIR
 """
 
 from __future__ import annotations
@@ -74,6 +84,19 @@ RANDOM_NEGATIVES_2 = 100
 FIRST_BATCH_2 = 43
 DOUBLE_2 = 5
 SEED_2 = 20261124
+
+TEST_ACTS = {  # Acts the tests read as text the model has not seen
+    "323AC1000000186", "322AC0000000118", "138AC0000000052", "356AC0000000059", "419AC1000000133", "322AC0000000054",
+    "324AC0000000186", "324AC0000000204", "333AC0000000084", "341AC0000000119", "402AC0000000030",
+}
+WEAK = {"periodic_inspection", "resident_staffing", "posted_documents", "inperson_training", "inperson_viewing",
+        "storage_media"}
+PER_ACT_3 = 15
+PICK_3 = 800
+RANDOM_NEGATIVES_3 = 50
+FIRST_BATCH_3 = 64
+DOUBLE_3 = 4
+SEED_3 = 20261125
 
 
 def keywords(rules_dir: Path) -> list[str]:
@@ -151,8 +174,45 @@ def round_2(egov_dir: Path, out_dir: Path) -> None:
           f"provisions in batches {FIRST_BATCH_2}-{last}; {FIRST_BATCH_2}-{FIRST_BATCH_2 + DOUBLE_2 - 1} are labelled twice")
 
 
+def round_3(egov_dir: Path, out_dir: Path) -> None:
+    from scanner.rules import RuleSet
+
+    rules = RuleSet.load()
+    earlier = [json.loads(line) for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()]
+    done_laws = {r["law_id"] for r in earlier} | TEST_ACTS
+    done = {r["id"] for r in earlier}
+    rng = random.Random(SEED_3)
+    picked, others = [], []
+    for path in sorted(egov_dir.glob("*.xml")):
+        if path.stem in done_laws:
+            continue
+        doc = read_document(path.name, path.read_bytes())
+        found = []
+        for prov in doc.provisions:
+            if prov.part != "main" or not prov.text.strip():
+                continue
+            rec = unit(path.stem, doc, prov)
+            labels = {h.label for h in rules.hits(prov.text)}
+            if labels & WEAK:
+                found.append(rec)
+            elif not labels and rec["id"] not in done:
+                others.append(rec)
+        picked += found if len(found) <= PER_ACT_3 else rng.sample(found, PER_ACT_3)
+    pool = rng.sample(picked, PICK_3) + rng.sample(others, RANDOM_NEGATIVES_3)
+    rng.shuffle(pool)
+    batches = [pool[i:i + BATCH] for i in range(0, len(pool), BATCH)]
+    for n, batch in enumerate(batches, start=FIRST_BATCH_3):
+        with open(out_dir / f"batch_{n:02d}.jsonl", "w", encoding="utf-8") as fh:
+            for rec in batch:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    print(f"{PICK_3} of {len(picked)} candidates of {sorted(WEAK)} + {RANDOM_NEGATIVES_3} random = {len(pool)} provisions "
+          f"in batches {FIRST_BATCH_3}-{FIRST_BATCH_3 + len(batches) - 1}; the first {DOUBLE_3} are labelled twice")
+
+
 if __name__ == "__main__":
     if sys.argv[3:] == ["--round", "2"]:
         round_2(Path(sys.argv[1]), Path(sys.argv[2]))
+    elif sys.argv[3:] == ["--round", "3"]:
+        round_3(Path(sys.argv[1]), Path(sys.argv[2]))
     else:
         main(Path(sys.argv[1]), Path(sys.argv[2]))
