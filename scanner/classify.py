@@ -50,6 +50,7 @@ TRAIN_BAND = (0.1, 0.9)  # out-of-fold base scores of the training candidates ``
 BAND = (0.35, 0.6)  # base scores in [low, high) are re-decided with syntax at scan time
 THRESHOLD = 0.4  # recall first (see the module docstring)
 MIN_BAND_EACH = 4  # positives and negatives needed in the band to train ``refine``
+C = 32.0  # inverse regularisation of the logistic regressions (CV on 3,190 provisions: F1 0.792 at 32, 0.771 at 4)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _pipeline(features) -> Pipeline:
                                                           sublinear_tf=True))])),
             ("signals", Pipeline([("dict", FunctionTransformer(features)), ("vec", DictVectorizer())])),
         ])),
-        ("clf", LogisticRegression(C=4.0, class_weight="balanced", max_iter=5000)),
+        ("clf", LogisticRegression(C=C, class_weight="balanced", max_iter=5000)),
     ])
 
 
