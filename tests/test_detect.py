@@ -45,7 +45,7 @@ def test_rumoi_entry_survey_and_sign_are_flagged_with_reasons(rumoi_findings):
     assert ("第7条第1項", "onsite_audit") in flagged  # 立入調査
     assert ("第10条第1項", "posted_documents") in flagged  # 標識を設置しなければならない
     sign = next(f for f in rumoi_findings if f["citation"] == "第10条第1項" and f["category"] == "posted_documents")
-    assert sign["matched"] == "標識" and sign["modality"] == "obligation" and sign["rules"] == ["posted.sign"]
+    assert sign["matched"] == "標識" and sign["modality"] == "obligation" and sign["rules"] == ["posted.sign", "posted.sign_duty"]
     assert sign["text"][sign["span"][0]:sign["span"][1]] == "標識"
     doc = read_document(sign["source"], (REIKI / "d1law" / "rumoi-akiya-jorei.html").read_bytes())
     assert isinstance(doc, Document)
