@@ -19,7 +19,7 @@ Two stages, so that the parser runs only where it decides something:
    provisions) for the same F1 (0.777 against 0.780).
 
 The threshold is 0.4, below the even 0.5, for recall first. Cross-validated on
-the gold data (4,039 provisions) it gives P 0.817 / R 0.828 against 0.825 /
+the gold data (4,039 provisions) it gave P 0.817 / R 0.828 against 0.825 /
 0.826 at 0.5; R 0.95 would need about 0.05, where P falls to 0.52.
 
 A candidate vetoed by an exclusion (``rules/exclusions.jsonl``) scores 0. A

@@ -19,7 +19,10 @@ RANDOM_NEGATIVES_3 random provisions where no rule fires (batches 64 on, the
 first DOUBLE_3 labelled twice).
 
 Each round reads the batches of the rounds before it from OUT_DIR and never
-draws a provision twice.
+draws a provision twice. The batches in corpora/gold/batches are the record of
+what was drawn: each round was drawn with the rules of its day, and two random
+provisions of test Acts (獣医師法 25-1 in round 1, 銀行法 59-2 in round 2) were
+taken out of the batches and the annotations after drawing.
 
     python tools/gold_pool.py EGOV_DIR OUT_DIR             # round 1
     python tools/gold_pool.py EGOV_DIR OUT_DIR --round 2   # with batches 00-42 in OUT_DIR
@@ -127,14 +130,20 @@ def main(egov_dir: Path, out_dir: Path) -> None:
                 others.append(unit(law_id, doc, prov))
     pool = hits + rng.sample(others, RANDOM_NEGATIVES)
     rng.shuffle(pool)
+    last = write_batches(pool, out_dir, 0)
+    print(f"{len(hits)} keyword hits in {len(ACTS)} Acts + {RANDOM_NEGATIVES} random without a keyword "
+          f"= {len(pool)} provisions in {last + 1} batches; batches 00-{DOUBLE - 1:02d} are labelled twice")
+
+
+def write_batches(pool: list[dict], out_dir: Path, first: int) -> int:
+    """Write ``pool`` as batches of BATCH numbered from ``first``; the number of the last batch."""
     out_dir.mkdir(parents=True, exist_ok=True)
     batches = [pool[i:i + BATCH] for i in range(0, len(pool), BATCH)]
-    for n, batch in enumerate(batches):
+    for n, batch in enumerate(batches, start=first):
         with open(out_dir / f"batch_{n:02d}.jsonl", "w", encoding="utf-8") as fh:
             for rec in batch:
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"{len(hits)} keyword hits in {len(ACTS)} Acts + {RANDOM_NEGATIVES} random without a keyword "
-          f"= {len(pool)} provisions in {len(batches)} batches; batches 00-{DOUBLE - 1:02d} are labelled twice")
+    return first + len(batches) - 1
 
 
 def round_2(egov_dir: Path, out_dir: Path) -> None:
@@ -163,14 +172,9 @@ def round_2(egov_dir: Path, out_dir: Path) -> None:
             cap = ACTS_2[law_id][1]
             picked += found if cap is None or len(found) <= cap else rng.sample(found, cap)
     pool = picked + rng.sample([o for o in others if o["law_id"] not in ACTS_2], RANDOM_NEGATIVES_2)
-    pool = [p for p in pool if p["law_id"] not in TEST_ACTS]  # drawn once at random from 銀行法: taken out again
+    pool = [p for p in pool if p["law_id"] not in TEST_ACTS]
     rng.shuffle(pool)
-    batches = [pool[i:i + BATCH] for i in range(0, len(pool), BATCH)]
-    for n, batch in enumerate(batches, start=FIRST_BATCH_2):
-        with open(out_dir / f"batch_{n:02d}.jsonl", "w", encoding="utf-8") as fh:
-            for rec in batch:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    last = FIRST_BATCH_2 + len(batches) - 1
+    last = write_batches(pool, out_dir, FIRST_BATCH_2)
     print(f"{len(picked)} rule candidates in {len(ACTS_2)} Acts + {RANDOM_NEGATIVES_2} random without one = {len(pool)} "
           f"provisions in batches {FIRST_BATCH_2}-{last}; {FIRST_BATCH_2}-{FIRST_BATCH_2 + DOUBLE_2 - 1} are labelled twice")
 
@@ -201,13 +205,9 @@ def round_3(egov_dir: Path, out_dir: Path) -> None:
         picked += found if len(found) <= PER_ACT_3 else rng.sample(found, PER_ACT_3)
     pool = rng.sample(picked, PICK_3) + rng.sample(others, RANDOM_NEGATIVES_3)
     rng.shuffle(pool)
-    batches = [pool[i:i + BATCH] for i in range(0, len(pool), BATCH)]
-    for n, batch in enumerate(batches, start=FIRST_BATCH_3):
-        with open(out_dir / f"batch_{n:02d}.jsonl", "w", encoding="utf-8") as fh:
-            for rec in batch:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    last = write_batches(pool, out_dir, FIRST_BATCH_3)
     print(f"{PICK_3} of {len(picked)} candidates of {sorted(WEAK)} + {RANDOM_NEGATIVES_3} random = {len(pool)} provisions "
-          f"in batches {FIRST_BATCH_3}-{FIRST_BATCH_3 + len(batches) - 1}; the first {DOUBLE_3} are labelled twice")
+          f"in batches {FIRST_BATCH_3}-{last}; the first {DOUBLE_3} are labelled twice")
 
 
 if __name__ == "__main__":
