@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from . import __version__
 from .detect import DEFAULT_GOLD, DEFAULT_MODEL, Detector, ModelMismatch, load_gold
@@ -25,6 +25,8 @@ from .sources import Limits, read_paths
 from .sources.inputs import MB, iter_inputs
 from .store import DEFAULT_PATH as DEFAULT_STORE
 from .store import Store, StoreError
+
+T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,28 +223,16 @@ def _progress(args: argparse.Namespace, limits: Limits) -> Iterator[Callable | N
 
 
 def _export(db: Path, out: Path, scan_id: int | None) -> int:
-    store = _existing_store(db)
-    if store is None:
-        return 2
-    try:
-        with store:
-            rows = export(store, out, scan_id)
-    except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    rows = _on_existing_store(db, lambda store: export(store, out, scan_id))
+    if rows is None:
         return 2
     print(f"{rows} findings written to {out}", file=sys.stderr)
     return 0
 
 
 def _import(db: Path, sheet: Path, reviewer: str | None) -> int:
-    store = _existing_store(db)
-    if store is None:
-        return 2
-    try:
-        with store:
-            report = import_sheet(store, sheet, reviewer)
-    except (ValueError, OSError) as exc:  # not an exported sheet, or not a readable xlsx
-        print(f"error: {exc}", file=sys.stderr)
+    report = _on_existing_store(db, lambda store: import_sheet(store, sheet, reviewer))
+    if report is None:
         return 2
     for issue in report.conflicts:
         print(f"conflict: {issue}")
@@ -253,13 +243,20 @@ def _import(db: Path, sheet: Path, reviewer: str | None) -> int:
     return 1 if report.conflicts or report.invalid else 0
 
 
-def _existing_store(db: Path) -> Store | None:
-    """The store at ``db``, or None (said on stderr) when there is none or it cannot be used."""
+def _on_existing_store(db: Path, work: Callable[[Store], T]) -> T | None:
+    """``work`` done on the store at ``db``; None (said on stderr) when there is no store, it cannot be used, or
+    the work fails on a file (not an exported sheet, not a readable xlsx, an unwritable folder)."""
     if not db.exists():
         print(f"error: no review store at {db}: record a scan with `scanner scan … --db {db}`", file=sys.stderr)
         return None
     try:
-        return Store(db)
+        store = Store(db)
     except (StoreError, sqlite3.Error) as exc:
         print(f"error: {db}: {exc}", file=sys.stderr)
+        return None
+    try:
+        with store:
+            return work(store)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
@@ -64,8 +64,8 @@ def main() -> int:
 def _report(units, labels, double, disagreements, settled) -> None:
     gold = {r["id"]: r for r in _jsonl(GOLD / "gold.jsonl")}
     annotators = sorted({a for by in labels.values() for a in by}, key=lambda a: int(a[1:]))
-    twice = sorted({f.stem[-2:] for f in (GOLD / "annotations").glob("*/*.jsonl")
-                    if sum(1 for _ in (GOLD / "annotations").glob(f"*/{f.name}")) >= 2})
+    times = Counter(f.stem[-2:] for f in (GOLD / "annotations").glob("*/*.jsonl"))  # batch number: annotators
+    twice = sorted(n for n, k in times.items() if k >= 2)
     lines = [
         "# Agreement of the gold annotations",
         "",
