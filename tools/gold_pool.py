@@ -18,6 +18,11 @@ before (and not used by the tests), the provisions where a rule of one of
 RANDOM_NEGATIVES_3 random provisions where no rule fires (batches 64 on, the
 first DOUBLE_3 labelled twice).
 
+Round 4, the same from the Acts still not drawn, for the types still weakest
+(目視, 定期検査, 常駐・専任, 対面講習): at most PER_ACT_4 per Act, PICK_4 at random,
+plus RANDOM_NEGATIVES_4 random provisions where no rule fires (batches 81-99,
+every one labelled twice).
+
 Each round reads the batches of the rounds before it from OUT_DIR and never
 draws a provision twice. The batches in corpora/gold/batches are the record of
 what was drawn: each round was drawn with the rules of its day, and two random
@@ -27,6 +32,7 @@ taken out of the batches and the annotations after drawing.
     python tools/gold_pool.py EGOV_DIR OUT_DIR             # round 1
     python tools/gold_pool.py EGOV_DIR OUT_DIR --round 2   # with batches 00-42 in OUT_DIR
     python tools/gold_pool.py EGOV_DIR OUT_DIR --round 3   # with batches 00-63 in OUT_DIR
+    python tools/gold_pool.py EGOV_DIR OUT_DIR --round 4   # with batches 00-80 in OUT_DIR
 """
 
 from __future__ import annotations
@@ -100,6 +106,13 @@ RANDOM_NEGATIVES_3 = 50
 FIRST_BATCH_3 = 64
 DOUBLE_3 = 4
 SEED_3 = 20261125
+
+WEAK_4 = {"visual_inspection", "periodic_inspection", "resident_staffing", "inperson_training"}  # F1 < 0.8 after round 3
+PER_ACT_4 = 8
+PICK_4 = 910
+RANDOM_NEGATIVES_4 = 40
+FIRST_BATCH_4 = 81
+SEED_4 = 20261126
 
 
 def keywords(rules_dir: Path) -> list[str]:
@@ -180,13 +193,27 @@ def round_2(egov_dir: Path, out_dir: Path) -> None:
 
 
 def round_3(egov_dir: Path, out_dir: Path) -> None:
+    _from_new_acts(egov_dir, out_dir, WEAK, PER_ACT_3, PICK_3, RANDOM_NEGATIVES_3, FIRST_BATCH_3, SEED_3)
+    print(f"the first {DOUBLE_3} batches of round 3 were labelled twice")
+
+
+def round_4(egov_dir: Path, out_dir: Path) -> None:
+    _from_new_acts(egov_dir, out_dir, WEAK_4, PER_ACT_4, PICK_4, RANDOM_NEGATIVES_4, FIRST_BATCH_4, SEED_4)
+    print("every batch of round 4 is labelled twice")
+
+
+def _from_new_acts(egov_dir: Path, out_dir: Path, types: set[str], per_act: int, pick: int, negatives: int,
+                   first: int, seed: int) -> None:
+    """In every Act not drawn before (and not used by the tests), the provisions where a rule of ``types`` fires,
+    at most ``per_act`` per Act, ``pick`` of them at random, plus ``negatives`` random provisions where no rule
+    fires; batches numbered from ``first``."""
     from scanner.rules import RuleSet
 
     rules = RuleSet.load()
     earlier = [json.loads(line) for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()]
     done_laws = {r["law_id"] for r in earlier} | TEST_ACTS
     done = {r["id"] for r in earlier}
-    rng = random.Random(SEED_3)
+    rng = random.Random(seed)
     picked, others = [], []
     for path in sorted(egov_dir.glob("*.xml")):
         if path.stem in done_laws:
@@ -198,16 +225,16 @@ def round_3(egov_dir: Path, out_dir: Path) -> None:
                 continue
             rec = unit(path.stem, doc, prov)
             labels = {h.label for h in rules.hits(prov.text)}
-            if labels & WEAK:
+            if labels & types:
                 found.append(rec)
             elif not labels and rec["id"] not in done:
                 others.append(rec)
-        picked += found if len(found) <= PER_ACT_3 else rng.sample(found, PER_ACT_3)
-    pool = rng.sample(picked, PICK_3) + rng.sample(others, RANDOM_NEGATIVES_3)
+        picked += found if len(found) <= per_act else rng.sample(found, per_act)
+    pool = rng.sample(picked, pick) + rng.sample(others, negatives)
     rng.shuffle(pool)
-    last = write_batches(pool, out_dir, FIRST_BATCH_3)
-    print(f"{PICK_3} of {len(picked)} candidates of {sorted(WEAK)} + {RANDOM_NEGATIVES_3} random = {len(pool)} provisions "
-          f"in batches {FIRST_BATCH_3}-{last}; the first {DOUBLE_3} are labelled twice")
+    last = write_batches(pool, out_dir, first)
+    print(f"{pick} of {len(picked)} candidates of {sorted(types)} + {negatives} random = {len(pool)} provisions "
+          f"in batches {first}-{last}")
 
 
 if __name__ == "__main__":
@@ -215,5 +242,7 @@ if __name__ == "__main__":
         round_2(Path(sys.argv[1]), Path(sys.argv[2]))
     elif sys.argv[3:] == ["--round", "3"]:
         round_3(Path(sys.argv[1]), Path(sys.argv[2]))
+    elif sys.argv[3:] == ["--round", "4"]:
+        round_4(Path(sys.argv[1]), Path(sys.argv[2]))
     else:
         main(Path(sys.argv[1]), Path(sys.argv[2]))
