@@ -90,7 +90,7 @@ def candidates(text: str, rules: RuleSet) -> list[Candidate]:
     for label in dict.fromkeys(h.label for h in hits):
         mine = [h for h in hits if h.label == label]
         modalities = [modality_after(text, h.end) for h in mine]
-        window = "…".join(text[max(0, h.start - WINDOW[0]): h.end + WINDOW[1]] for h in mine[:6])
+        window = _around(text, mine, WINDOW)
         feats = {f"rule={h.rule}": 1.0 for h in mine}
         feats.update({f"exclude={e.id}": 1.0 for e in exclusions})
         feats.update({f"modality={m}": 1.0 for m in modalities})
@@ -101,13 +101,18 @@ def candidates(text: str, rules: RuleSet) -> list[Candidate]:
     return out
 
 
+def _around(text: str, hits: list[Hit], span: tuple[int, int]) -> str:
+    """The text ``span`` characters before and after each of the first six triggers, joined by …."""
+    return "…".join(text[max(0, h.start - span[0]): h.end + span[1]] for h in hits[:6])
+
+
 # Feature extractors: module-level functions so that a saved pipeline loads again.
 def _windows(cands: list[Candidate]) -> list[str]:
     return [c.window for c in cands]
 
 
 def _near(cands: list[Candidate]) -> list[str]:
-    return ["…".join(c.text[max(0, h.start - NEAR[0]): h.end + NEAR[1]] for h in c.hits[:6]) for c in cands]
+    return [_around(c.text, c.hits, NEAR) for c in cands]
 
 
 def _rule_features(cands: list[Candidate]) -> list[dict]:
