@@ -117,10 +117,6 @@ class Processes:
         self.pool.shutdown(cancel_futures=True)
 
 
-def _dask_task(detect: Detect, inp: Input, limits: Limits) -> Scanned:
-    return scan_input(detect, inp, limits)
-
-
 class DaskCluster:
     """The workers of a Dask distributed cluster at ``scheduler`` (an address, or a ``Client`` already made).
 
@@ -136,7 +132,7 @@ class DaskCluster:
         self.detect = self.client.scatter(detect, broadcast=True, hash=False)
 
     def submit(self, inp: Input, limits: Limits):
-        return self.client.submit(_dask_task, self.detect, inp, limits, pure=False)
+        return self.client.submit(scan_input, self.detect, inp, limits, pure=False)
 
     def close(self) -> None:
         if self.own_client:

@@ -135,9 +135,6 @@ def _unchanged(store: "Store", sameness: dict, source: str, sha256: str) -> Scan
 
 def _fresh(path: Path) -> TextIO:
     """A new file at ``path``: a file or link left there before is replaced, never written through."""
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+    path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     return open(fd, "w", encoding="utf-8", errors="backslashreplace")  # no text can stop a scan
