@@ -2,8 +2,9 @@
 
 A provision is a candidate for a type when one of the type's rules fires. The
 features of a candidate: character n-grams of the text around its triggers,
-the ids of the rules that fired, the exclusion signals of the provision, and
-the modality of each trigger's predicate.
+the ids of the rules that fired (its own and, as separate features, the other
+types'), the exclusion signals of the provision, and the modality of each
+trigger's predicate.
 
 Two stages, so that the parser runs only where it decides something:
 
@@ -92,6 +93,7 @@ def candidates(text: str, rules: RuleSet) -> list[Candidate]:
         modalities = [modality_after(text, h.end) for h in mine]
         window = _around(text, mine, WINDOW)
         feats = {f"rule={h.rule}": 1.0 for h in mine}
+        feats.update({f"also={h.rule}": 1.0 for h in hits if h.label != label})  # the other types' rules
         feats.update({f"exclude={e.id}": 1.0 for e in exclusions})
         feats.update({f"modality={m}": 1.0 for m in modalities})
         feats["hits"] = float(np.log1p(len(mine)))
