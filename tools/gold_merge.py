@@ -70,8 +70,8 @@ def _batches_twice(twice: list[str], batches: int) -> str:
 def _report(units, labels, double, disagreements, settled) -> None:
     gold = {r["id"]: r for r in _jsonl(GOLD / "gold.jsonl")}
     annotators = sorted({a for by in labels.values() for a in by}, key=lambda a: int(a[1:]))
-    times = Counter(f.stem[-2:] for f in (GOLD / "annotations").glob("*/*.jsonl"))  # batch number: annotators
-    twice = sorted(n for n, k in times.items() if k >= 2)
+    times = Counter(f.stem.removeprefix("batch_") for f in (GOLD / "annotations").glob("*/*.jsonl"))
+    twice = sorted((n for n, k in times.items() if k >= 2), key=int)  # batch numbers labelled by two annotators
     lines = [
         "# Agreement of the gold annotations",
         "",

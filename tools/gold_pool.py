@@ -23,6 +23,13 @@ Round 4, the same from the Acts still not drawn, for the types still weakest
 plus RANDOM_NEGATIVES_4 random provisions where no rule fires (batches 81-99,
 every one labelled twice).
 
+Round 5, for the types with fewest positives after round 4 (定期検査 29,
+記録媒体 19, 常駐・専任 50, 対面講習 58): from every Act but the test Acts, the
+provisions not drawn before where a rule of the type fires, QUOTA_5 of each
+type at random (for 定期検査 only those that also name 検査・点検・測定・試験, every
+one of them), at most PER_ACT_5 per Act, plus RANDOM_NEGATIVES_5 random
+provisions where no rule fires (batches 100-115, every one labelled twice).
+
 Each round reads the batches of the rounds before it from OUT_DIR and never
 draws a provision twice. The batches in corpora/gold/batches are the record of
 what was drawn: each round was drawn with the rules of its day, and two random
@@ -33,6 +40,7 @@ taken out of the batches and the annotations after drawing.
     python tools/gold_pool.py EGOV_DIR OUT_DIR --round 2   # with batches 00-42 in OUT_DIR
     python tools/gold_pool.py EGOV_DIR OUT_DIR --round 3   # with batches 00-63 in OUT_DIR
     python tools/gold_pool.py EGOV_DIR OUT_DIR --round 4   # with batches 00-80 in OUT_DIR
+    python tools/gold_pool.py EGOV_DIR OUT_DIR --round 5   # with batches 00-99 in OUT_DIR
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -113,6 +122,13 @@ PICK_4 = 910
 RANDOM_NEGATIVES_4 = 40
 FIRST_BATCH_4 = 81
 SEED_4 = 20261126
+
+QUOTA_5 = {"periodic_inspection": None, "storage_media": 150, "resident_staffing": 250, "inperson_training": 200}
+INSPECTION_WORDS = ("検査", "点検", "測定", "試験")  # a 定期検査 candidate of round 5 names one of these
+PER_ACT_5 = 8
+RANDOM_NEGATIVES_5 = 49
+FIRST_BATCH_5 = 100
+SEED_5 = 20261127
 
 
 def keywords(rules_dir: Path) -> list[str]:
@@ -202,6 +218,46 @@ def round_4(egov_dir: Path, out_dir: Path) -> None:
     print("every batch of round 4 is labelled twice")
 
 
+def round_5(egov_dir: Path, out_dir: Path) -> None:
+    from scanner.rules import RuleSet
+
+    rules = RuleSet.load()
+    done = {json.loads(line)["id"] for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()}
+    rng = random.Random(SEED_5)
+    found: dict[str, list[dict]] = {t: [] for t in QUOTA_5}
+    others = []
+    for path in sorted(egov_dir.glob("*.xml")):
+        if path.stem in TEST_ACTS:
+            continue
+        doc = read_document(path.name, path.read_bytes())
+        for prov in doc.provisions:
+            rec = unit(path.stem, doc, prov)
+            if prov.part != "main" or not prov.text.strip() or rec["id"] in done:
+                continue
+            labels = {h.label for h in rules.hits(prov.text)}
+            if not labels:
+                others.append(rec)
+            for t in QUOTA_5.keys() & labels:
+                if t != "periodic_inspection" or any(w in prov.text for w in INSPECTION_WORDS):
+                    found[t].append(rec)
+    pool, taken, per_act = [], set(), Counter()
+    for t, quota in QUOTA_5.items():
+        recs = [r for r in rng.sample(found[t], len(found[t])) if r["id"] not in taken]
+        got = 0
+        for r in recs:
+            if (quota is not None and got == quota) or per_act[r["law_id"]] == PER_ACT_5:
+                continue
+            pool.append(r)
+            taken.add(r["id"])
+            per_act[r["law_id"]] += 1
+            got += 1
+        print(f"{t}: {got} of {len(found[t])} candidates")
+    pool += rng.sample(others, RANDOM_NEGATIVES_5)
+    rng.shuffle(pool)
+    last = write_batches(pool, out_dir, FIRST_BATCH_5)
+    print(f"{len(pool)} provisions in batches {FIRST_BATCH_5}-{last}; every batch of round 5 is labelled twice")
+
+
 def _from_new_acts(egov_dir: Path, out_dir: Path, types: set[str], per_act: int, pick: int, negatives: int,
                    first: int, seed: int) -> None:
     """In every Act not drawn before (and not used by the tests), the provisions where a rule of ``types`` fires,
@@ -244,5 +300,7 @@ if __name__ == "__main__":
         round_3(Path(sys.argv[1]), Path(sys.argv[2]))
     elif sys.argv[3:] == ["--round", "4"]:
         round_4(Path(sys.argv[1]), Path(sys.argv[2]))
+    elif sys.argv[3:] == ["--round", "5"]:
+        round_5(Path(sys.argv[1]), Path(sys.argv[2]))
     else:
         main(Path(sys.argv[1]), Path(sys.argv[2]))
