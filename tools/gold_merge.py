@@ -2,7 +2,9 @@
 
 Reads corpora/gold/batches/ (the provisions), corpora/gold/annotations/<annotator>/
 (one file per labelled batch) and corpora/gold/adjudication.jsonl (the settled
-label of every item on which two annotators disagreed). Writes gold.jsonl and
+label of every item on which two annotators disagreed, and of the items a
+consistency review of like cases changed: pairs of near-identical provisions
+labelled differently, settled by the guideline). Writes gold.jsonl and
 AGREEMENT.md. Refuses to write while a disagreement is unsettled.
 
     python tools/gold_merge.py
@@ -99,11 +101,21 @@ def _report(units, labels, double, disagreements, settled) -> None:
     lines += ["", "Kappa counts each annotator pair's first (A) and second (B) annotator by name order.", "",
               "## Settled disagreements", ""]
     for uid in disagreements:
-        votes = "; ".join(f"{a}: {sorted(r['labels'])}" for a, r in sorted(labels[uid].items()))
-        lines.append(f"- `{uid}` {units[uid]['law_title']} {units[uid]['citation']} — {votes} → "
-                     f"{sorted(settled[uid]['labels'])}: {settled[uid]['note']}")
+        lines.append(_settled_line(uid, units, labels, settled))
+    alike = [uid for uid in settled if uid not in set(disagreements)]
+    if alike:
+        lines += ["", "## Settled to match like cases", "",
+                  "Both annotators agreed, but a near-identical provision elsewhere in the gold carried other labels; "
+                  "the pair was settled by the guideline.", ""]
+        lines += [_settled_line(uid, units, labels, settled) for uid in alike]
     (GOLD / "AGREEMENT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
+
+
+def _settled_line(uid, units, labels, settled) -> str:
+    votes = "; ".join(f"{a}: {sorted(r['labels'])}" for a, r in sorted(labels[uid].items()))
+    return (f"- `{uid}` {units[uid]['law_title']} {units[uid]['citation']} — {votes} → "
+            f"{sorted(settled[uid]['labels'])}: {settled[uid]['note']}")
 
 
 if __name__ == "__main__":
