@@ -74,14 +74,14 @@ def test_scan_records_every_provision_and_finding_and_leaves_findings_jsonl_alon
         queue = st.queue(scan_id)
         assert [e.finding.record() for e in queue] == sorted(written, key=lambda r: -r["score"])
         assert {e.change for e in queue} == {"new"} and {e.status for e in queue} == {"undecided"}
-        assert entry(queue, "第7条第2項", "onsite_audit").prov_key == f"{TITLE}|{NUMBER}#第7条第2項"
+        assert entry(queue, "第7条第1項", "onsite_audit").prov_key == f"{TITLE}|{NUMBER}#第7条第1項"
 
 
 def test_decision_carries_over_to_an_amended_copy_and_a_changed_provision_returns(tmp_path, model_path, scanned):
     db, first = scanned
     with Store(db) as st:
         queue = st.queue(first)
-        kept = decide(st, entry(queue, "第7条第2項", "onsite_audit"), "佐藤", "該当", "書面・リモートでの確認を可能とする")
+        kept = decide(st, entry(queue, "第7条第1項", "onsite_audit"), "佐藤", "該当", "書面・リモートでの確認を可能とする")
         sign = decide(st, entry(queue, "第10条第1項", "posted_documents"), "鈴木", "非該当", comment="標識は現地に必要")
 
     amended = tmp_path / "amended" / "留萌市空家条例（改正後）.txt"
@@ -93,7 +93,7 @@ def test_decision_carries_over_to_an_amended_copy_and_a_changed_provision_return
 
     with Store(db) as st:
         queue = st.queue(second)
-        carried = entry(queue, "第7条第2項", "onsite_audit")
+        carried = entry(queue, "第7条第1項", "onsite_audit")
         assert carried.change == "unchanged" and carried.status == "該当"
         assert carried.decision == kept and carried.previous is None
         changed = entry(queue, "第10条第1項", "posted_documents")
@@ -127,22 +127,24 @@ def test_queue_filters_counts_and_neighbours(scanned):
         assert st.queue(scan_id, document_id=stored.id) == queue
         assert st.queue(scan_id, document_id=stored.id + 1) == []
 
-        first, second = audit[0], audit[1]
+        visual = st.queue(scan_id, category="visual_inspection")
+        first, second = audit[0], visual[0]
         decide(st, first, "佐藤", "該当")
         decide(st, second, "鈴木", "要確認")
         decide(st, second, "鈴木", "非該当", comment="罰則の前提規定")
         progress = st.progress(scan_id)
         assert (progress.total, progress.decided, progress.by_reviewer) == (len(queue), 2, {"佐藤": 1, "鈴木": 1})
         by_category = st.counts_by_category(scan_id)
-        assert by_category["onsite_audit"] == {"undecided": len(audit) - 2, "該当": 1, "非該当": 1, "要確認": 0}
+        assert by_category["onsite_audit"] == {"undecided": len(audit) - 1, "該当": 1, "非該当": 0, "要確認": 0}
+        assert by_category["visual_inspection"] == {"undecided": len(visual) - 1, "該当": 0, "非該当": 1, "要確認": 0}
         assert by_category["posted_documents"] == {"undecided": 1, "該当": 0, "非該当": 0, "要確認": 0}
         assert st.counts_by_document(scan_id) == {stored.id: {"undecided": len(queue) - 2, "該当": 1, "非該当": 1,
                                                               "要確認": 0}}
 
-        at = next(i for i, p in enumerate(doc.provisions) if p.citation == "第7条第2項")
-        before, after = st.neighbours(entry(queue, "第7条第2項", "onsite_audit").provision_id)
+        at = next(i for i, p in enumerate(doc.provisions) if p.citation == "第7条第1項")
+        before, after = st.neighbours(entry(queue, "第7条第1項", "onsite_audit").provision_id)
         assert before == [doc.provisions[at - 1]] and after == [doc.provisions[at + 1]]
-        before, after = st.neighbours(entry(queue, "第7条第2項", "onsite_audit").provision_id, count=2)
+        before, after = st.neighbours(entry(queue, "第7条第1項", "onsite_audit").provision_id, count=2)
         assert before == list(doc.provisions[at - 2:at]) and after == list(doc.provisions[at + 1:at + 3])
 
 
@@ -204,13 +206,13 @@ def test_two_processes_writing_at_once_lose_nothing(scanned):
 
 
 def _commit_then_hang(db, conn):
-    """Commit three decisions, then stop inside an open write transaction holding three more."""
+    """Commit two decisions, then stop inside an open write transaction holding two more."""
     with Store(db) as st:
         targets = [(e.prov_key, e.finding.category, e.text_hash) for e in st.queue(st.latest_scan_id())]
-        for i in range(3):
+        for i in range(2):
             st.save_decision(*targets[i], "佐藤", "該当", comment=f"committed-{i}")
         with st.transaction():
-            for i in range(3):
+            for i in range(2):
                 st.save_decision(*targets[i], "佐藤", "非該当", comment=f"uncommitted-{i}")
             conn.send("inside")
             conn.recv()  # never comes: the parent kills us here
@@ -225,7 +227,7 @@ def test_a_writer_killed_mid_transaction_leaves_the_store_whole(scanned):
     try:
         assert parent.poll(60) and parent.recv() == "inside"
         seen = sorted(c for (c,) in sql(db, "SELECT comment FROM decisions"))  # readers go on meanwhile
-        assert seen == ["committed-0", "committed-1", "committed-2"]
+        assert seen == ["committed-0", "committed-1"]
     finally:
         os.kill(writer.pid, signal.SIGKILL)
         writer.join(30)
