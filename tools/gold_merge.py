@@ -4,7 +4,8 @@ Reads corpora/gold/batches/ (the provisions), corpora/gold/annotations/<annotato
 (one file per labelled batch) and corpora/gold/adjudication.jsonl (the settled
 label of every item on which two annotators disagreed, and of the items a
 consistency review of like cases changed: pairs of near-identical provisions
-labelled differently, settled by the guideline). Writes gold.jsonl and
+labelled differently, and groups of like cases — one recurring kind of clause —
+settled by one reading of the guideline). Writes gold.jsonl and
 AGREEMENT.md. Refuses to write while a disagreement is unsettled.
 
     python tools/gold_merge.py
@@ -105,8 +106,9 @@ def _report(units, labels, double, disagreements, settled) -> None:
     alike = [uid for uid in settled if uid not in set(disagreements)]
     if alike:
         lines += ["", "## Settled to match like cases", "",
-                  "Both annotators agreed, but a near-identical provision elsewhere in the gold carried other labels; "
-                  "the pair was settled by the guideline.", ""]
+                  "Both annotators agreed, but a near-identical provision, or a like case of the same recurring kind, "
+                  "elsewhere in the gold carried other labels; the pair or group was settled by one reading of "
+                  "the guideline.", ""]
         lines += [_settled_line(uid, units, labels, settled) for uid in alike]
     (GOLD / "AGREEMENT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
