@@ -63,6 +63,17 @@ def test_identity_card_clause_is_not_flagged(detector, egov_dir, gold_laws):
     assert "onsite_audit" not in detector.labels(text)
 
 
+def test_an_entry_inspection_is_visual_only_when_it_examines_a_facility(detector, egov_dir, gold_laws):
+    # ANNOTATION.md: 立入検査 adds 目視 only when a facility's state is examined, not for the bare
+    # 「業務の状況若しくは設備、帳簿書類その他の物件」 formula
+    named = provision(SAMPLES / "egov" / "333AC0000000084.xml", "第24条第1項")  # 工業用水道事業法
+    bare = provision(egov_dir / "323AC1000000186.xml", "第13条の16第1項")  # 消防法
+    assert "工業用水道施設、帳簿" in named and "状況若しくは設備、帳簿" in bare
+    assert not {"333AC0000000084", "323AC1000000186"} & gold_laws
+    assert {"onsite_audit", "visual_inspection"} <= detector.labels(named)
+    assert "onsite_audit" in detector.labels(bare) and "visual_inspection" not in detector.labels(bare)
+
+
 POSITIVES = [
     # 立ち入り…検査させることができる (工業用水道事業法, bundled)
     (SAMPLES / "egov" / "333AC0000000084.xml", "第24条第1項", "onsite_audit"),
