@@ -103,7 +103,8 @@ def _report(units, labels, double, disagreements, settled) -> None:
               "## Settled disagreements", ""]
     for uid in disagreements:
         lines.append(_settled_line(uid, units, labels, settled))
-    alike = [uid for uid in settled if uid not in set(disagreements)]
+    disagreed = set(disagreements)
+    alike = [uid for uid in settled if uid not in disagreed]
     if alike:
         lines += ["", "## Settled to match like cases", "",
                   "Both annotators agreed, but a near-identical provision, or a like case of the same recurring kind, "

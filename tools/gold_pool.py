@@ -181,6 +181,11 @@ def main(egov_dir: Path, out_dir: Path) -> None:
           f"= {len(pool)} provisions in {last + 1} batches; batches 00-{DOUBLE - 1:02d} are labelled twice")
 
 
+def _drawn(out_dir: Path) -> list[dict]:
+    """The provisions the batches already in ``out_dir`` hold (the rounds before)."""
+    return [json.loads(line) for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()]
+
+
 def write_batches(pool: list[dict], out_dir: Path, first: int) -> int:
     """Write ``pool`` as batches of BATCH numbered from ``first``; the number of the last batch."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -197,7 +202,7 @@ def round_2(egov_dir: Path, out_dir: Path) -> None:
 
     rules = RuleSet.load()
     words = keywords(Path(__file__).resolve().parent.parent / "rules")
-    done = {json.loads(line)["id"] for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()}
+    done = {r["id"] for r in _drawn(out_dir)}
     rng = random.Random(SEED_2)
     picked, others = [], []
     for path in sorted(egov_dir.glob("*.xml")):
@@ -259,7 +264,7 @@ def _by_quota(egov_dir: Path, out_dir: Path, quota: dict, keep, per_act_cap: int
     from scanner.rules import RuleSet
 
     rules = RuleSet.load()
-    done = {json.loads(line)["id"] for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()}
+    done = {r["id"] for r in _drawn(out_dir)}
     rng = random.Random(seed)
     found: dict[str, list[dict]] = {t: [] for t in quota}
     others = []
@@ -303,7 +308,7 @@ def _from_new_acts(egov_dir: Path, out_dir: Path, types: set[str], per_act: int,
     from scanner.rules import RuleSet
 
     rules = RuleSet.load()
-    earlier = [json.loads(line) for f in out_dir.glob("batch_*.jsonl") for line in f.read_text("utf-8").splitlines()]
+    earlier = _drawn(out_dir)
     done_laws = {r["law_id"] for r in earlier} | TEST_ACTS
     done = {r["id"] for r in earlier}
     rng = random.Random(seed)
