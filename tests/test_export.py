@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from scanner.cli import main
 from scanner.export import COLUMNS, HEADERS, SHEET, _row_height, export
 from scanner.importer import import_sheet
+from scanner.policies import Vocabulary
 from scanner.store import Store
 
 from .conftest import FIXTURES, SAMPLES
@@ -188,12 +189,13 @@ def test_formula_like_text_stays_text_in_xlsx_and_csv(tmp_path, model_path):
     source.write_text(text, encoding="utf-8")
     db = tmp_path / "review.sqlite"
     scan(model_path, source, db, tmp_path / "out")
-    comments = {"第7条第1項": "=1+1", "第10条第1項": "@担当課"}
+    comments = {("第7条第1項", "onsite_audit"): "=1+1", ("第7条第1項", "visual_inspection"): "-目視不要",
+                ("第10条第1項", "posted_documents"): "@担当課"}
     with Store(db) as st:
         queue = st.queue(st.latest_scan_id())
         for e in queue:
-            if e.finding.citation in comments:
-                decide(st, e, "佐藤", "要確認", comment=comments[e.finding.citation])
+            if (e.finding.citation, e.finding.category) in comments:
+                decide(st, e, "佐藤", "要確認", comment=comments[e.finding.citation, e.finding.category])
         export(st, tmp_path / "sheet.xlsx")
         export(st, tmp_path / "sheet.csv")
     starts = {e.finding.text[0] for e in queue}
@@ -208,12 +210,13 @@ def test_formula_like_text_stays_text_in_xlsx_and_csv(tmp_path, model_path):
                  if e.prov_key == cells["prov_key"].value and e.finding.category == cells["category"].value)
         assert cells["条文"].value == e.finding.text and cells["条文"].data_type == "s"
         assert cells["条文"].quotePrefix == e.finding.text.startswith(("=", "+"))
-        assert cells["備考"].value == comments[e.finding.citation]
+        assert cells["備考"].value == comments[e.finding.citation, e.finding.category]
         assert cells["備考"].data_type == "s" and cells["備考"].quotePrefix
     with Store(db) as st:  # the sheet read back equals the store: nothing to record
         report = import_sheet(st, tmp_path / "sheet.xlsx")
     assert (report.applied, report.unchanged, report.conflicts, report.invalid) == ([], len(queue), [], [])
 
+    labels = Vocabulary.load().labels
     raw = (tmp_path / "sheet.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
@@ -222,10 +225,11 @@ def test_formula_like_text_stays_text_in_xlsx_and_csv(tmp_path, model_path):
     for row in rows[1:]:
         cells = dict(zip(rows[0], row))
         assert not cells["条文"].startswith(("=", "+", "-", "@"))
-        e = next(e for e in queue if e.finding.citation == cells["条項号"] and e.finding.matched == cells["該当箇所"])
+        e = next(e for e in queue if e.finding.citation == cells["条項号"]
+                 and labels[e.finding.category] == cells["規制類型"])
         lead = "'" if e.finding.text.startswith(("=", "+")) else ""
         assert cells["条文"] == lead + e.finding.text
-        assert cells["備考"] == "'" + comments[e.finding.citation]
+        assert cells["備考"] == "'" + comments[e.finding.citation, e.finding.category]
 
 
 def test_export_and_import_need_an_existing_store(tmp_path, capsys):
