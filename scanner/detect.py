@@ -56,7 +56,8 @@ class Detector:
         for label in TYPES:
             idx = [i for i, c in enumerate(cands) if label in c]
             models[label] = TypeModel(label).fit([cands[i][label] for i in idx],
-                                                 [label in gold[i]["labels"] for i in idx])
+                                                 [label in gold[i]["labels"] for i in idx],
+                                                 [f"{gold[i]['law_title']} {gold[i]['citation']}" for i in idx])
         return cls(rules, models)
 
     def decide(self, text: str) -> list[tuple[Candidate, float]]:
@@ -134,6 +135,9 @@ def _reasons(cand: Candidate, rules_only: bool) -> list[str]:
         said += ["causative (させる)"] if syn.causative else []
         if said:
             out.append("syntax: " + ", ".join(said))
+    if cand.neighbours:
+        out.append("nearest gold: " + "; ".join(
+            f"{n.ref} ({'該当' if n.positive else '非該当'}, similarity {n.similarity:.2f})" for n in cand.neighbours))
     out += cand.reasons
     if rules_only:
         out.append("decided by rules (too few gold examples to learn from)")

@@ -1,11 +1,12 @@
 """Detection on real provisions: rules as data, the classifier, findings, the saved model's versions."""
 
 import json
+import re
 
 import pytest
 
 from scanner.cli import main
-from scanner.detect import Detector, ModelMismatch
+from scanner.detect import Detector, ModelMismatch, load_gold
 from scanner.modality import modality_after
 from scanner.models import Document
 from scanner.rules import TYPES, RuleSet
@@ -53,6 +54,18 @@ def test_rumoi_entry_survey_and_sign_are_flagged_with_reasons(rumoi_findings):
     for key in ("source", "title", "citation", "article", "paragraph", "item", "suppl", "category", "score",
                 "rules", "reasons", "span", "matched", "modality", "text"):
         assert key in sign
+
+
+def test_a_finding_names_the_nearest_labelled_gold_provisions_with_their_gold_label(rumoi_findings):
+    gold = {f"{g['law_title']} {g['citation']}": g for g in load_gold()}
+    entry = next(f for f in rumoi_findings if f["citation"] == "第7条第1項" and f["category"] == "onsite_audit")
+    said = next(r for r in entry["reasons"] if r.startswith("nearest gold: ")).removeprefix("nearest gold: ")
+    named = re.findall(r"(.+?) \((該当|非該当), similarity ([0-9.]+)\)(?:; |$)", said)
+    assert len(named) == 2, said
+    for ref, verdict, similarity in named:
+        assert ("onsite_audit" in gold[ref]["labels"]) == (verdict == "該当")
+        assert 0 < float(similarity) <= 1
+    assert named[0][1] == "該当"  # the nearest labelled 立入調査 clause is an 実地監査 one
 
 
 def test_rumoi_identity_card_and_criminal_investigation_clauses_are_not_flagged(rumoi_findings):
