@@ -361,18 +361,10 @@ def _from_new_acts(egov_dir: Path, out_dir: Path, types: set[str], per_act: int,
           f"in batches {first}-{last}")
 
 
+ROUNDS = {"2": round_2, "3": round_3, "4": round_4, "5": round_5, "6": round_6, "7": round_7}
+
 if __name__ == "__main__":
-    if sys.argv[3:] == ["--round", "2"]:
-        round_2(Path(sys.argv[1]), Path(sys.argv[2]))
-    elif sys.argv[3:] == ["--round", "3"]:
-        round_3(Path(sys.argv[1]), Path(sys.argv[2]))
-    elif sys.argv[3:] == ["--round", "4"]:
-        round_4(Path(sys.argv[1]), Path(sys.argv[2]))
-    elif sys.argv[3:] == ["--round", "5"]:
-        round_5(Path(sys.argv[1]), Path(sys.argv[2]))
-    elif sys.argv[3:] == ["--round", "6"]:
-        round_6(Path(sys.argv[1]), Path(sys.argv[2]))
-    elif sys.argv[3:] == ["--round", "7"]:
-        round_7(Path(sys.argv[1]), Path(sys.argv[2]))
+    if len(sys.argv) == 5 and sys.argv[3] == "--round" and sys.argv[4] in ROUNDS:
+        ROUNDS[sys.argv[4]](Path(sys.argv[1]), Path(sys.argv[2]))
     else:
         main(Path(sys.argv[1]), Path(sys.argv[2]))
