@@ -38,12 +38,13 @@ per-type copies of the features.
 The base score blends the logistic regression (weight ``BLEND``) with the
 vote of the candidate's ``NEIGHBOURS`` most similar labelled training
 candidates of the type (cosine over hashed character 2–4-grams of the
-trigger windows, weighted by similarity). The same clause recurs across Acts in near
-identical words (登録講習機関の登録基準, 検査を受けるべき旨の命令), and the vote
+trigger windows, weighted by similarity). The same clause recurs across Acts
+in near identical words (登録講習機関の登録基準, 検査を受けるべき旨の命令), and the vote
 reads that directly; the reviewer is shown the nearest labelled provisions as a
 reason where they are that alike (cosine 0.5 or more: an ordinance's 立入調査
-clause is about 0.15 from the nearest Act's, its identity-card clause 0.8). Cross-validated on 7,222 gold provisions the blend raised the base
-micro F1 from 0.867 to 0.878 and P at R 0.90 from 0.81 to 0.85; the whole
+clause is about 0.15 from the nearest Act's, its identity-card clause 0.8).
+Cross-validated on 7,222 gold provisions the blend raised the base micro F1
+from 0.867 to 0.878 and P at R 0.90 from 0.81 to 0.85; the whole
 detector's (with ``refine``) F1 from 0.873 to 0.878 and P at R 0.90 from 0.81
 to 0.83, with P at R 0.95 0.66 against 0.67 (weights 0.8 /
 0.6 gave 0.873 / 0.875; 5 or 10 neighbours, or the whole text instead of the
