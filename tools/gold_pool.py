@@ -290,23 +290,24 @@ def round_6(egov_dir: Path, out_dir: Path) -> None:
 
 
 def round_7(egov_dir: Path, out_dir: Path) -> None:
-    def keep(label: str, text: str) -> bool:
-        if label == "periodic_inspection":
-            return any(w in text for w in INSPECTION_WORDS)
-        return label != "visual_inspection" or not ENTRY.search(text)
-
+    keep = _periodic_naming(INSPECTION_WORDS)
     last = _by_quota(egov_dir, out_dir, QUOTA_7, keep, PER_ACT_7, RANDOM_NEGATIVES_7, FIRST_BATCH_7, SEED_7)
     print(f"batches {FIRST_BATCH_7}-{last}; every batch of round 7 is labelled twice")
 
 
 def round_8(egov_dir: Path, out_dir: Path) -> None:
-    def keep(label: str, text: str) -> bool:
-        if label == "periodic_inspection":
-            return any(w in text for w in OTHER_INSPECTION_WORDS)
-        return label != "visual_inspection" or not ENTRY.search(text)
-
+    keep = _periodic_naming(OTHER_INSPECTION_WORDS)
     last = _by_quota(egov_dir, out_dir, QUOTA_8, keep, PER_ACT_8, RANDOM_NEGATIVES_8, FIRST_BATCH_8, SEED_8)
     print(f"batches {FIRST_BATCH_8}-{last}; every batch of round 8 is labelled twice")
+
+
+def _periodic_naming(words: tuple[str, ...]):
+    """Keep a 定期検査 candidate only where it names one of ``words``, a 目視 one only without 立入 wording."""
+    def keep(label: str, text: str) -> bool:
+        if label == "periodic_inspection":
+            return any(w in text for w in words)
+        return label != "visual_inspection" or not ENTRY.search(text)
+    return keep
 
 
 def _by_quota(egov_dir: Path, out_dir: Path, quota: dict, keep, per_act_cap: int, negatives: int, first: int,
