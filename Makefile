@@ -10,7 +10,7 @@ PORT    ?= 8501
 SHOTS   := reports/screenshots
 APT     := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run scan-samples test fuzz bench browser screenshots eval parse-samples clean
+.PHONY: run scan-samples test fuzz bench browser screenshots eval learning-curve parse-samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ run: scan-samples
 
 eval: $(STAMP)
 	$(BIN)/scanner eval corpora/gold/gold.jsonl
+
+## make learning-curve: make eval with each fold trained on a quarter, half, three quarters and all of its
+## training Acts (about 10 minutes): what more labelled data of the same kind would buy
+learning-curve: $(STAMP)
+	for share in 0.25 0.5 0.75 1; do $(BIN)/scanner eval corpora/gold/gold.jsonl --train-share $$share || exit 1; done
 
 ## make test: install (with Debian's Chromium for the browser test), then run the whole test suite
 test: $(STAMP) browser

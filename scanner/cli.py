@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("--model", type=Path, default=DEFAULT_MODEL,
                         help="model to evaluate on held-out gold; omitted or trained on this gold: cross-validate")
     p_eval.add_argument("--folds", type=int, default=5)
+    p_eval.add_argument("--train-share", type=_share, default=1.0, metavar="SHARE",
+                        help="cross-validating: train each fold on this share (0-1] of its training Acts "
+                             "(a learning curve; default all)")
 
     args = parser.parse_args(argv)
     try:
@@ -88,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"model saved to {args.model}", file=sys.stderr)
         return 0
     if args.command == "eval":
-        return _eval(args.gold, args.model, args.folds)
+        return _eval(args.gold, args.model, args.folds, args.train_share)
     if args.command == "export":
         return _export(args.db, args.out, args.scan)
     if args.command == "import":
@@ -136,6 +139,13 @@ def _positive(kind: type, zero: bool = False):
     return parse
 
 
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 1: {text}")
+    return value
+
+
 def _parse(inputs: list[str], limits: Limits) -> int:
     read_any = False
     for got in read_paths(inputs, limits):
@@ -148,11 +158,12 @@ def _parse(inputs: list[str], limits: Limits) -> int:
     return 0 if read_any else 1
 
 
-def _eval(gold_path: Path, model_path: Path, folds: int) -> int:
+def _eval(gold_path: Path, model_path: Path, folds: int, train_share: float = 1.0) -> int:
     gold = load_gold(gold_path)
-    if gold_path.resolve() == DEFAULT_GOLD.resolve() or not model_path.exists():
-        predicted = cross_validated(gold, folds)
-        title = f"{gold_path}: {len(gold)} provisions, {folds}-fold cross-validation grouped by law"
+    if gold_path.resolve() == DEFAULT_GOLD.resolve() or not model_path.exists() or train_share < 1:
+        predicted = cross_validated(gold, folds, train_share)
+        share = f", each fold trained on {train_share:.0%} of its training Acts" if train_share < 1 else ""
+        title = f"{gold_path}: {len(gold)} provisions, {folds}-fold cross-validation grouped by law{share}"
     else:
         detector = Detector.load(model_path)
         predicted = [detector.labels(u["text"]) for u in gold]
