@@ -99,8 +99,9 @@ def _report(units, labels, double, disagreements, settled) -> None:
         kappa = f"{cohen_kappa_score(a, b):.3f}" if len(set(a + b)) > 1 else "n/a"
         n_gold = sum(t in r["labels"] for r in gold.values())
         lines.append(f"| {t} | {sum(a)} | {sum(b)} | {both} | {kappa} | {n_gold} |")
-    lines += ["", "Kappa counts each annotator pair's first (A) and second (B) annotator by name order.", "",
-              "## Settled disagreements", ""]
+    lines += ["", "Kappa counts each annotator pair's first (A) and second (B) annotator by name order.", ""]
+    lines += _one_reader(labels, gold)
+    lines += ["", "## Settled disagreements", ""]
     for uid in disagreements:
         lines.append(_settled_line(uid, units, labels, settled))
     disagreed = set(disagreements)
@@ -113,6 +114,27 @@ def _report(units, labels, double, disagreements, settled) -> None:
         lines += [_settled_line(uid, units, labels, settled) for uid in alike]
     (GOLD / "AGREEMENT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
+
+
+def _one_reader(labels, gold) -> list[str]:
+    """Each annotator's labels scored against the settled gold: how well one careful reader does the job."""
+    counts = {t: Counter() for t in TYPES}
+    for uid, by in labels.items():
+        truth = set(gold[uid]["labels"])
+        for r in by.values():
+            for t in TYPES:
+                counts[t][(t in r["labels"], t in truth)] += 1
+    lines = ["## One reader against the settled gold", "",
+             "Every annotation scored as if it were the detector's output. An upper bound on one reader's "
+             "accuracy: the settled gold takes each label both annotators agreed on, so an annotator is "
+             "half of its own reference.", "",
+             "| type | P | R | F1 |", "|---|---|---|---|"]
+    for t in [*TYPES, "micro"]:
+        c = sum(counts.values(), Counter()) if t == "micro" else counts[t]
+        tp, fp, fn = c[(True, True)], c[(True, False)], c[(False, True)]
+        p, r = tp / (tp + fp), tp / (tp + fn)
+        lines.append(f"| {t} | {p:.3f} | {r:.3f} | {2 * p * r / (p + r):.3f} |")
+    return lines
 
 
 def _settled_line(uid, units, labels, settled) -> str:
