@@ -58,7 +58,7 @@ def test_eval_on_a_share_prints_the_model_beside_the_keyword_baseline(some_gold,
 
 @pytest.mark.parametrize("share", ["0", "1.5", "-0.2"])
 def test_eval_refuses_a_share_outside_0_to_1(share, capsys):
-    with pytest.raises(SystemExit) as exit:
+    with pytest.raises(SystemExit) as refused:
         main(["eval", "corpora/gold/gold.jsonl", "--train-share", share])
-    assert exit.value.code == 2
+    assert refused.value.code == 2
     assert f"--train-share: must be more than 0 and at most 1: {share}" in capsys.readouterr().err
