@@ -158,7 +158,7 @@ def _parse(inputs: list[str], limits: Limits) -> int:
     return 0 if read_any else 1
 
 
-def _eval(gold_path: Path, model_path: Path, folds: int, train_share: float = 1.0) -> int:
+def _eval(gold_path: Path, model_path: Path, folds: int, train_share: float) -> int:
     gold = load_gold(gold_path)
     if gold_path.resolve() == DEFAULT_GOLD.resolve() or not model_path.exists() or train_share < 1:
         predicted = cross_validated(gold, folds, train_share)

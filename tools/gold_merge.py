@@ -20,9 +20,12 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scanner.evaluate import Scores  # noqa: E402
+from scanner.rules import TYPES  # noqa: E402
+
 GOLD = Path(__file__).resolve().parent.parent / "corpora" / "gold"
-TYPES = ["visual_inspection", "periodic_inspection", "onsite_audit", "resident_staffing", "posted_documents",
-         "inperson_training", "inperson_viewing", "storage_media"]
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -118,22 +121,21 @@ def _report(units, labels, double, disagreements, settled) -> None:
 
 def _one_reader(labels, gold) -> list[str]:
     """Each annotator's labels scored against the settled gold: how well one careful reader does the job."""
-    counts = {t: Counter() for t in TYPES}
+    table = {t: Scores() for t in TYPES}
     for uid, by in labels.items():
         truth = set(gold[uid]["labels"])
         for r in by.values():
             for t in TYPES:
-                counts[t][(t in r["labels"], t in truth)] += 1
+                table[t].tp += t in r["labels"] and t in truth
+                table[t].fp += t in r["labels"] and t not in truth
+                table[t].fn += t not in r["labels"] and t in truth
+    table["micro"] = Scores(*(sum(getattr(s, a) for s in table.values()) for a in ("tp", "fp", "fn")))
     lines = ["## One reader against the settled gold", "",
              "Every annotation scored as if it were the detector's output. An upper bound on one reader's "
              "accuracy: the settled gold takes each label both annotators agreed on, so an annotator is "
              "half of its own reference.", "",
              "| type | P | R | F1 |", "|---|---|---|---|"]
-    for t in [*TYPES, "micro"]:
-        c = sum(counts.values(), Counter()) if t == "micro" else counts[t]
-        tp, fp, fn = c[(True, True)], c[(True, False)], c[(False, True)]
-        p, r = tp / (tp + fp), tp / (tp + fn)
-        lines.append(f"| {t} | {p:.3f} | {r:.3f} | {2 * p * r / (p + r):.3f} |")
+    lines += [f"| {t} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |" for t, s in table.items()]
     return lines
 
 
